@@ -1,0 +1,125 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRelay } from '../../../sync-server/createRelay.js';
+import type { Command } from '../command.js';
+
+const usage = `tessera relay [--port N] [--host H] [--data DIR] [--secret S] [--allow EXE,…]
+
+Serves the Tessera app and (later) collaboration rooms and task runners.
+  --port N      port to listen on (default $TESSERA_PORT, $PORT, else 8787; 0 picks a free one)
+  --host H      interface to bind (default $TESSERA_HOST, else 127.0.0.1)
+  --data DIR    where the relay keeps its data (default ./.tessera)
+  --secret S    token signing secret (or $TESSERA_SECRET); required off loopback
+  --allow LIST  executables runners may start, comma separated, repeatable; required off loopback`;
+
+export interface RelayFlags {
+  host: string;
+  port: number;
+  data: string;
+  secret: string | undefined;
+  allow: string[] | undefined;
+}
+
+/** Reads relay flags and environment into settings, or a message saying what is wrong. */
+export function parseRelayFlags(
+  args: string[],
+  env: Record<string, string | undefined>
+): { ok: true; flags: RelayFlags } | { ok: false; error: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        secret: { type: 'string' },
+        allow: { type: 'string', multiple: true }
+      }
+    }));
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const portText = values.port ?? env.TESSERA_PORT ?? env.PORT ?? '8787';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) return { ok: false, error: `invalid port "${portText}"` };
+  const host = values.host ?? env.TESSERA_HOST ?? '127.0.0.1';
+  const secret = values.secret ?? (env.TESSERA_SECRET || undefined);
+  const allow = values.allow?.flatMap((list) => list.split(',')).map((exe) => exe.trim()).filter(Boolean);
+  if (!isLoopback(host)) {
+    // Off loopback anyone on the network can reach the relay: no anonymous rooms, no implicit commands.
+    const missing = [secret ? '' : '--secret', values.allow ? '' : '--allow'].filter(Boolean);
+    if (missing.length > 0) {
+      return {
+        ok: false,
+        error: `refusing to bind ${host}: a relay reachable from the network needs ${missing.join(' and ')} ` +
+          '(an explicit executable allow-list, possibly empty: --allow "")'
+      };
+    }
+  }
+  return { ok: true, flags: { host, port, data: values.data ?? '.tessera', secret, allow } };
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost' || bare === '::1') return true;
+  return isIP(bare) === 4 && bare.startsWith('127.');
+}
+
+export const relay: Command = {
+  name: 'relay',
+  summary: 'serve the app (and later rooms and runners); what `npm start` runs',
+  usage,
+  async run(args) {
+    const parsed = parseRelayFlags(args, process.env);
+    if (!parsed.ok) {
+      process.stderr.write(`tessera relay: ${parsed.error}\n\n${usage}\n`);
+      return 2;
+    }
+    const { flags } = parsed;
+    const dataDir = resolve(flags.data);
+    mkdirSync(dataDir, { recursive: true });
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const staticDir = resolve(root, 'build');
+    const server = createRelay({
+      host: flags.host,
+      port: flags.port,
+      staticDir,
+      version: packageVersion(root),
+      log: (line) => process.stderr.write(`${line}\n`)
+    });
+    const { url } = await server.listen();
+    process.stdout.write(
+      `Tessera relay on ${url}\nOpen ${url} in your browser.\n` +
+        `  app:   ${staticDir}\n  data:  ${dataDir}\n` +
+        `  allow: ${flags.allow === undefined ? '(default)' : flags.allow.join(', ') || '(none: every command refused)'}\n`
+    );
+    await stopSignal();
+    await server.close();
+    process.stdout.write('Tessera relay stopped.\n');
+    return 0;
+  }
+};
+
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function packageVersion(root: string): string {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
