@@ -1,0 +1,67 @@
+/**
+ * FEEL as compile sees it: normalise what modelers write (`=` prefix, `==`) and reject what
+ * feelin cannot parse, so a bad expression is a compile problem rather than a run-time null.
+ */
+import { parseExpression } from 'feelin';
+import type { Expr, Value } from './model.js';
+
+/** Reports a problem on an element. */
+export type Report = (element: string, message: string) => void;
+
+/** FEEL source as feelin wants it: no leading `=`, and `==` read as FEEL's `=` outside strings. */
+export function normaliseFeel(source: string): string {
+  const body = source.trim().replace(/^=\s*/, '');
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i];
+    if (inString) {
+      out += char;
+      if (char === '\\') out += body[++i] ?? '';
+      else if (char === '"') inString = false;
+    } else if (char === '"') {
+      inString = true;
+      out += char;
+    } else if (char === '=' && body[i + 1] === '=') {
+      out += '=';
+      i++;
+    } else {
+      out += char;
+    }
+  }
+  return out.trim();
+}
+
+/** Where FEEL source fails to parse (offset of the first error node), or undefined when it parses. */
+export function feelSyntaxError(feel: string): number | undefined {
+  if (feel === '') return 0;
+  let at: number | undefined;
+  parseExpression(feel, {}, undefined).iterate({
+    enter(node) {
+      if (at !== undefined) return false;
+      if (node.type.isError) at = node.from;
+      return undefined;
+    }
+  });
+  return at;
+}
+
+/** Compiles FEEL text into an Expr, reporting it on `element` when it does not parse. */
+export function compileExpr(source: string, origin: string, element: string, report: Report): Expr {
+  const feel = normaliseFeel(source);
+  const at = feelSyntaxError(feel);
+  if (at !== undefined) {
+    report(element, `${origin}: FEEL expression ${JSON.stringify(source.trim())} does not parse (at character ${at + 1})`);
+  }
+  return { feel, origin };
+}
+
+/** An attribute value: FEEL when it starts with `=`, else a literal string. */
+export function compileValue(source: string, origin: string, element: string, report: Report): Value {
+  return isFeel(source) ? { expr: compileExpr(source, origin, element, report) } : { literal: source };
+}
+
+/** Whether an attribute value is written as FEEL (leading `=`). */
+export function isFeel(source: string): boolean {
+  return source.trimStart().startsWith('=');
+}
