@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { check } from './check.js';
 import { relay } from './relay.js';
 
 /**
@@ -7,7 +8,7 @@ import { relay } from './relay.js';
  */
 export const commands: readonly Command[] = [
   planned('run', 'run a BPMN file until it completes, fails or waits', 'tessera run <file.bpmn> [--process ID] [--var name=value]… [--vars JSON] [--answer NODE=JSON]… [--allow EXE[,EXE…]] [--store FILE] [--json]'),
-  planned('check', 'compile BPMN files and list their problems', 'tessera check <file.bpmn>… [--json]'),
+  check,
   planned('complete', 'complete a waiting user task of a stored run', 'tessera complete <runId> <NODE> [--vars JSON] --store FILE [--allow …] [--answer …] [--json]'),
   planned('message', 'correlate a message to stored runs', 'tessera message <runId|--all> <name> [--key K] [--vars JSON] --store FILE [--json]'),
   planned('signal', 'broadcast a signal to stored runs', 'tessera signal <name> [--vars JSON] --store FILE [--json]'),
