@@ -39,7 +39,7 @@ export async function compile(xml: string, options: CompileOptions = {}): Promis
       report('', 'a process has no id');
       continue;
     }
-    processes[id] = compileProcess(process, report);
+    processes[id] = compileProcess(process, report, parsed.dangling);
   }
   checkCalledElements(processes, parsed.definitions, report);
 

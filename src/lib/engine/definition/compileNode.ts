@@ -26,6 +26,8 @@ export interface NodePlace {
   readonly scope: string;
   readonly process: ModdleNode;
   readonly inEventSubProcess: boolean;
+  /** `elementId property` of references the parser already reported as dangling. */
+  readonly dangling: ReadonlySet<string>;
 }
 
 const ROLES: Partial<Record<NodeType, EventRole>> = {
@@ -54,7 +56,7 @@ function compileEvent(draft: NodeDraft, element: ModdleNode, role: EventRole, pl
   const id = draft.id;
   const job = role === 'throw' || role === 'end' ? compileJob(element, report) : undefined;
   if (job) draft.job = job;
-  const event = compileEventDefinition(element, role, report, job !== undefined);
+  const event = compileEventDefinition(element, role, report, job !== undefined, place.dangling);
   draft.event = event;
   if (role === 'start') {
     if (place.inEventSubProcess) {
@@ -68,7 +70,7 @@ function compileEvent(draft: NodeDraft, element: ModdleNode, role: EventRole, pl
   }
   if (role === 'boundary') {
     const host = child(element, 'attachedToRef');
-    if (!host) report(id, `boundary event is not attached to an activity (attachedToRef)`);
+    if (!host && !place.dangling.has(`${id} attachedToRef`)) report(id, `boundary event is not attached to an activity (attachedToRef)`);
     draft.attachedTo = idOf(host);
     draft.cancelActivity = flag(element, 'cancelActivity', true);
   }
@@ -104,7 +106,7 @@ function compileActivity(draft: NodeDraft, element: ModdleNode, place: NodePlace
       draft.userTask = compileUserTask(element, place.process, report);
       break;
     case 'receiveTask':
-      draft.event = receivedMessage(element, report);
+      draft.event = receivedMessage(element, place, report);
       break;
     case 'callActivity':
       compileCallActivity(draft, element, report);
@@ -122,13 +124,13 @@ function setJob(draft: NodeDraft, element: ModdleNode, report: Report): boolean 
 }
 
 /** A receive task waits like a message catch event; its message goes in `event`. */
-function receivedMessage(element: ModdleNode, report: Report): FlowNode['event'] {
+function receivedMessage(element: ModdleNode, place: NodePlace, report: Report): FlowNode['event'] {
   const synthetic: ModdleNode = {
     $type: 'bpmn:ReceiveTask',
     id: idOf(element),
     eventDefinitions: [{ $type: 'bpmn:MessageEventDefinition', messageRef: element['messageRef'] }]
   };
-  return compileEventDefinition(synthetic, 'catch', report);
+  return compileEventDefinition(synthetic, 'catch', report, false, place.dangling);
 }
 
 function compileCallActivity(draft: NodeDraft, element: ModdleNode, report: Report): void {

@@ -18,11 +18,13 @@ export interface ProcessDraft {
   readonly scopes: Map<string, ScopeDraft>;
   /** Every flow element id seen, executable or not, so a flow to a refused one is not also "missing". */
   readonly seen: Set<string>;
+  /** `elementId property` of references the parser already reported as dangling. */
+  readonly dangling: ReadonlySet<string>;
 }
 
 /** Compiles an executable process, reporting every problem. */
-export function compileProcess(process: ModdleNode, report: Report): ProcessDefinition {
-  const draft: ProcessDraft = { nodes: new Map(), elements: new Map(), scopes: new Map(), seen: new Set() };
+export function compileProcess(process: ModdleNode, report: Report, dangling: ReadonlySet<string> = new Set()): ProcessDefinition {
+  const draft: ProcessDraft = { nodes: new Map(), elements: new Map(), scopes: new Map(), seen: new Set(), dangling };
   const flowElements: { element: ModdleNode; scope: string }[] = [];
   walk(process, undefined, false);
 
@@ -47,7 +49,7 @@ export function compileProcess(process: ModdleNode, report: Report): ProcessDefi
         report('', `a ${type} in ${scope.id} has no id`);
         continue;
       }
-      const node = compileNode(element, type, { scope: scope.id, process, inEventSubProcess }, report);
+      const node = compileNode(element, type, { scope: scope.id, process, inEventSubProcess, dangling }, report);
       draft.nodes.set(id, node);
       draft.elements.set(id, element);
       scope.nodes.push(id);
@@ -89,7 +91,7 @@ function compileFlow(element: ModdleNode, scope: string, draft: ProcessDraft, re
       ok = false;
       // A dangling reference was already reported by the parser; a refused node by the walk.
       if (endId !== '' && !draft.seen.has(endId)) report(id, `${end} '${endId}' is not a flow node of this process`);
-      if (endId === '' && element[end] === undefined) report(id, `sequence flow has no ${end}`);
+      if (endId === '' && !draft.dangling.has(`${id} ${end}`)) report(id, `sequence flow has no ${end}`);
     } else if (node.scope !== scope) {
       ok = false;
       report(id, `sequence flow crosses a scope boundary: ${end} '${endId}' is in '${node.scope}', the flow in '${scope}'`);

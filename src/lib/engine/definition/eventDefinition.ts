@@ -43,9 +43,14 @@ export function compileEventDefinition(
   role: EventRole,
   report: Report,
   /** A throw message event done by a job needs no message reference. */
-  hasJob = false
+  hasJob = false,
+  /** `elementId property` of references already reported as dangling: not reported again as missing. */
+  dangling: ReadonlySet<string> = new Set()
 ): EventDefinition {
   const id = idOf(event);
+  const missing = (property: string, message: string): void => {
+    if (!dangling.has(`${id} ${property}`)) report(id, message);
+  };
   const definitions = [...children(event, 'eventDefinitions'), ...children(event, 'eventDefinitionRef')];
   if (definitions.length > 1) {
     report(id, `multiple event definitions on one event (a BPMN "multiple" event) are not supported`);
@@ -61,25 +66,25 @@ export function compileEventDefinition(
   const catching = role === 'start' || role === 'catch' || role === 'boundary';
   switch (type) {
     case 'message':
-      return message(id, definition, catching, hasJob, report);
+      return message(id, definition, catching, hasJob, report, missing);
     case 'timer':
       return { type: 'timer', timer: timer(id, definition, report) };
     case 'signal': {
       const signal = child(definition, 'signalRef');
-      if (!signal) report(id, `signal event needs a signalRef naming the signal`);
+      if (!signal) missing('signalRef', `signal event needs a signalRef naming the signal`);
       return { type: 'signal', signalName: (signal && (text(signal, 'name') ?? idOf(signal))) ?? '' };
     }
     case 'error': {
       const error = child(definition, 'errorRef');
       const errorCode = error && text(error, 'errorCode');
       const errorMessage = error && text(error, 'name');
-      if (!catching && errorCode === undefined) report(id, `error throw event needs an errorRef with an errorCode`);
+      if (!catching && errorCode === undefined) missing('errorRef', `error throw event needs an errorRef with an errorCode`);
       return { type: 'error', ...(errorCode === undefined ? {} : { errorCode }), ...(errorMessage === undefined ? {} : { errorMessage }) };
     }
     case 'escalation': {
       const escalation = child(definition, 'escalationRef');
       const escalationCode = escalation && text(escalation, 'escalationCode');
-      if (!catching && escalationCode === undefined) report(id, `escalation throw event needs an escalationRef with an escalationCode`);
+      if (!catching && escalationCode === undefined) missing('escalationRef', `escalation throw event needs an escalationRef with an escalationCode`);
       return { type: 'escalation', ...(escalationCode === undefined ? {} : { escalationCode }) };
     }
     case 'terminate':
@@ -93,10 +98,17 @@ export function compileEventDefinition(
   return { type: 'none' };
 }
 
-function message(id: string, definition: ModdleNode, catching: boolean, hasJob: boolean, report: Report): EventDefinition {
+function message(
+  id: string,
+  definition: ModdleNode,
+  catching: boolean,
+  hasJob: boolean,
+  report: Report,
+  missing: (property: string, message: string) => void
+): EventDefinition {
   const ref = child(definition, 'messageRef');
   if (!ref) {
-    if (catching || !hasJob) report(id, `message event needs a messageRef naming the message`);
+    if (catching || !hasJob) missing('messageRef', `message event needs a messageRef naming the message`);
     return { type: 'message', messageName: '' };
   }
   const messageName = text(ref, 'name') ?? idOf(ref);

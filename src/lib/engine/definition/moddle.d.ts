@@ -3,9 +3,15 @@
  * `bpmn-moddle/types` but none for its entry point; elements are read through `ModdleNode`.
  */
 declare module 'bpmn-moddle' {
+  export interface ModdleWarningElement {
+    $type?: string;
+    id?: string;
+    $parent?: ModdleWarningElement;
+  }
+
   export interface ModdleWarning {
     message: string;
-    element?: { $type?: string; id?: string };
+    element?: ModdleWarningElement;
     property?: string;
     value?: unknown;
     error?: Error;

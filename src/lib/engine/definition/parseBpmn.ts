@@ -2,7 +2,7 @@
  * XML text → moddle element tree, with every parse failure and warning turned into a Problem
  * that names an element id (or '' for the document) and says what is wrong in words.
  */
-import { BpmnModdle, type ModdleWarning } from 'bpmn-moddle';
+import { BpmnModdle, type ModdleWarning, type ModdleWarningElement } from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import tesseraSchema from './tessera.json' with { type: 'json' };
 import type { Problem } from './model.js';
@@ -11,7 +11,13 @@ import { isNode, type ModdleNode } from './moddleNode.js';
 export const BPMN_NAMESPACE = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 
 export type ParseOutcome =
-  | { readonly ok: true; readonly definitions: ModdleNode; readonly problems: readonly Problem[] }
+  | {
+      readonly ok: true;
+      readonly definitions: ModdleNode;
+      readonly problems: readonly Problem[];
+      /** `elementId property` of every dangling reference reported, so later passes do not report it again. */
+      readonly dangling: ReadonlySet<string>;
+    }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /** References whose target the engine needs; a dangling one elsewhere (interfaces, item definitions) is harmless. */
@@ -51,11 +57,14 @@ export async function parseBpmn(xml: string): Promise<ParseOutcome> {
   const root = result.rootElement;
   if (!isNode(root) || root.$type !== 'bpmn:Definitions') return failed(describeRoot(xml));
   const problems: Problem[] = [];
+  const dangling = new Set<string>();
   for (const warning of result.warnings) {
     const problem = describeWarning(xml, warning);
-    if (problem) problems.push(problem);
+    if (!problem) continue;
+    problems.push(problem);
+    if (warning.property !== undefined) dangling.add(`${problem.element} ${warning.property.replace(/^\w+:/, '')}`);
   }
-  return { ok: true, definitions: root, problems };
+  return { ok: true, definitions: root, problems, dangling };
 }
 
 function failed(message: string): ParseOutcome {
@@ -94,7 +103,7 @@ function describeWarning(xml: string, warning: ModdleWarning): Problem | undefin
   if (unresolved) {
     const property = (warning.property ?? '').replace(/^\w+:/, '');
     if (!EXECUTION_REFERENCES.has(property)) return undefined;
-    return { element: warning.element?.id ?? '', message: `${property} refers to '${unresolved[1]}', which does not exist` };
+    return { element: nearestId(warning.element), message: `${property} refers to '${unresolved[1]}', which does not exist` };
   }
   const { line, column, nested } = position(message);
   const tag = /^unparsable content <([^>\s]+)>/.exec(message)?.[1];
@@ -120,6 +129,12 @@ function idNear(xml: string, tag: string, line: number | undefined, column: numb
   if (own?.[1]) return own[1];
   const before = [...xml.slice(Math.max(0, start - 4000), start).matchAll(/\sid\s*=\s*["']([^"']*)["']/g)];
   return before.at(-1)?.[1] ?? '';
+}
+
+/** The id of an element or, for id-less ones such as event definitions, of its closest ancestor. */
+function nearestId(element: ModdleWarningElement | undefined): string {
+  for (let at = element; at !== undefined; at = at.$parent) if (typeof at.id === 'string' && at.id !== '') return at.id;
+  return '';
 }
 
 function position(message: string): { line?: number; column?: number; nested?: string } {
