@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
 import { check } from './check.js';
+import { history } from './history.js';
+import { verify } from './verify.js';
 import { relay } from './relay.js';
 
 /**
@@ -13,8 +15,8 @@ export const commands: readonly Command[] = [
   planned('message', 'correlate a message to stored runs', 'tessera message <runId|--all> <name> [--key K] [--vars JSON] --store FILE [--json]'),
   planned('signal', 'broadcast a signal to stored runs', 'tessera signal <name> [--vars JSON] --store FILE [--json]'),
   planned('cancel', 'cancel a stored run', 'tessera cancel <runId> --store FILE'),
-  planned('history', "print a run's records as JSON lines", 'tessera history <runId> --store FILE [--json]'),
-  planned('verify', "verify a run's hash chain", 'tessera verify (<runId> --store FILE | --file chain.json)'),
+  history,
+  verify,
   relay,
   planned('runner', 'execute service-task commands for a relay', 'tessera runner --relay URL --token T [--allow EXE,…] [--concurrency N]'),
   planned('token', 'sign an access token for a relay room', 'tessera token --room R --role view|edit|run|runner [--sub NAME] [--ttl PT8H] [--secret S]')

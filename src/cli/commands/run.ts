@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { CompileError } from '../../lib/engine/definition/CompileError.js';
+import * as engine from '../../lib/engine/index.js';
+import { parseAllowList, parseAnswers, parseCommandArgs, parseVarAssignments, parseVarsJson, UsageError } from '../args.js';
+import { ExitCode, type Command } from '../command.js';
+import { failedOutput, invalidOutput, printRun, runOutput } from '../runOutput.js';
+import { openStore } from '../openStore.js';
+import { createExecutor, owner, settle } from '../runSession.js';
+import { decodeXml } from './check.js';
+
+const usage = `tessera run <file.bpmn> [--process ID] [--var name=value]… [--vars JSON] [--answer NODE=JSON]…
+            [--allow EXE[,EXE…]] [--allow-scripts] [--store FILE] [--json]
+
+Runs the process until it completes, fails, or can only wait for people or messages (timers
+really wait; service-task commands and scripts run here).
+  --process ID       which executable process to start (default: the first)
+  --var name=value   a start variable; the value is JSON when it parses as JSON, else a string
+  --vars JSON        start variables as one JSON object
+  --answer NODE=JSON complete user task NODE with this data whenever it is reached (repeatable)
+  --allow EXE,…      executables service-task commands may run (none by default: every command is refused)
+  --allow-scripts    let JavaScript script tasks run (in the QuickJS sandbox)
+  --store FILE       keep the run in this SQLite store (continue it later with complete/message/signal)
+  --json             print one JSON object: runId, status, variables, visited, waiting, records, head, error, problems
+Exit code 0 completed, 1 failed, 2 invalid model or usage, 3 waiting.`;
+
+const flags = {
+  process: 'string', var: 'list', vars: 'string', answer: 'list', allow: 'list', 'allow-scripts': 'boolean',
+  store: 'string', json: 'boolean'
+} as const;
+
+export const run: Command = {
+  name: 'run',
+  summary: 'run a BPMN file until it completes, fails or waits',
+  usage,
+  async run(args: string[]): Promise<number> {
+    let options;
+    try {
+      options = readOptions(args);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`tessera run: ${error.message}\n\n${usage}\n`);
+      return ExitCode.usage;
+    }
+    const { file, json, storePath } = options;
+    let xml: string;
+    try {
+      xml = decodeXml(await readFile(file));
+    } catch (error) {
+      return printRun(invalidOutput([{ element: '', message: `cannot read ${file}: ${messageOf(error)}` }]), json);
+    }
+    let model;
+    try {
+      model = await engine.compile(xml);
+    } catch (error) {
+      if (error instanceof CompileError) return printRun(invalidOutput([...error.problems]), json);
+      return printRun(invalidOutput([{ element: '', message: `cannot compile ${file}: ${messageOf(error)}` }]), json);
+    }
+    const processId = options.processId ?? model.mainProcess;
+    if (!model.processes[processId]) {
+      const known = Object.keys(model.processes).join(', ');
+      return printRun(invalidOutput([{ element: processId, message: `no executable process ${processId} (processes: ${known})` }]), json);
+    }
+    const store = openStore(storePath);
+    try {
+      await store.putXml(model.xmlSha256, xml);
+      const executor = createExecutor(model, store, { ...options.session, file });
+      await executor.start({ runId: randomUUID(), processId, variables: options.variables, owner });
+      return printRun(runOutput(await settle(executor)), json, storePath);
+    } catch (error) {
+      // Engine or store failure mid-run: still one answer in the promised shape, never a trace.
+      return printRun(failedOutput(error), json, storePath);
+    } finally {
+      await store.close();
+    }
+  }
+};
+
+function readOptions(args: string[]) {
+  const { positionals, flags: f } = parseCommandArgs(args, flags);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no BPMN file given' : `one file at a time (got ${positionals.join(', ')})`);
+  const variables = { ...parseVarsJson(f.vars as string | undefined), ...parseVarAssignments(f.var as string[] | undefined) };
+  return {
+    file: positionals[0]!,
+    json: f.json === true,
+    storePath: f.store as string | undefined,
+    processId: f.process as string | undefined,
+    variables,
+    session: {
+      allow: parseAllowList(f.allow as string[] | undefined),
+      allowScripts: f['allow-scripts'] === true,
+      answers: parseAnswers(f.answer as string[] | undefined)
+    }
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,132 @@
+/**
+ * The CLI's job dispatcher: runs service-task commands (allow-listed, no shell), JavaScript
+ * scripts (QuickJS sandbox, only with --allow-scripts) and HTTP calls in this process.
+ */
+import type { ResolvedCommand, ResolvedHttp } from '../lib/engine/effects.js';
+import type { JobDispatch, JobDispatcher, JobOutcome } from '../lib/runtime/ports.js';
+
+export interface CommandResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  refused?: string | boolean;
+}
+
+/** The command executor's signature (src/lib/runtime/commands/runCommand.ts). */
+export type CommandRunner = (
+  cmd: ResolvedCommand,
+  opts: { allow: string[]; timeoutMs?: number; signal?: AbortSignal }
+) => Promise<CommandResult>;
+
+/** Runs a JavaScript script task's source against its variables; resolves to its value or an error. */
+export type ScriptRunner = (
+  source: string,
+  variables: Record<string, unknown>
+) => Promise<{ ok: true; value: unknown } | { ok: false; error: { message: string } }>;
+
+export interface LocalJobsOptions {
+  allow: string[];
+  allowScripts: boolean;
+  runCommand: CommandRunner;
+  runScript: ScriptRunner;
+  /** Default command time limit when the model sets none. */
+  defaultTimeoutMs?: number;
+}
+
+export class LocalJobs implements JobDispatcher {
+  readonly #opts: LocalJobsOptions;
+  readonly #running = new Map<string, AbortController>();
+
+  constructor(opts: LocalJobsOptions) {
+    this.#opts = opts;
+  }
+
+  dispatch(job: JobDispatch, done: (outcome: JobOutcome) => void): void {
+    const abort = new AbortController();
+    this.#running.set(job.key, abort);
+    this.#execute(job, abort.signal)
+      .catch((error: unknown): JobOutcome => failed(job, error instanceof Error ? error.message : String(error)))
+      .then((outcome) => {
+        if (this.#running.get(job.key) !== abort) return; // cancelled meanwhile
+        this.#running.delete(job.key);
+        done(outcome);
+      });
+  }
+
+  cancel(key: string): void {
+    this.#running.get(key)?.abort();
+    this.#running.delete(key);
+  }
+
+  async #execute(job: JobDispatch, signal: AbortSignal): Promise<JobOutcome> {
+    const payload = job.payload;
+    switch (payload.kind) {
+      case 'command':
+        return this.#command(job, payload.command, signal);
+      case 'script': {
+        if (!this.#opts.allowScripts) {
+          return failed(job, `${job.node}: JavaScript script tasks are not allowed (run with --allow-scripts)`);
+        }
+        const outcome = await this.#opts.runScript(payload.source, job.variables);
+        if (!outcome.ok) return failed(job, `${job.node}: script failed: ${outcome.error.message}`);
+        return { type: 'job.completed', instance: job.instance, result: outcome.value };
+      }
+      case 'http':
+        return http(job, payload.http, signal);
+      case 'type':
+        return failed(job, `${job.node}: no worker for job type "${payload.type}" in the CLI`);
+    }
+  }
+
+  async #command(job: JobDispatch, command: ResolvedCommand, signal: AbortSignal): Promise<JobOutcome> {
+    const timeoutMs = job.timeoutMs ?? command.timeoutMs ?? this.#opts.defaultTimeoutMs;
+    const result = await this.#opts.runCommand(command, {
+      allow: this.#opts.allow,
+      signal,
+      ...(timeoutMs === undefined ? {} : { timeoutMs })
+    });
+    const exe = command.args[0] ?? '';
+    if (result.refused) {
+      const why = typeof result.refused === 'string' ? result.refused : `"${exe}" is not in the allow-list (--allow)`;
+      return failed(job, `${job.node}: command refused: ${why}`);
+    }
+    if (result.timedOut) return failed(job, `${job.node}: command ${exe} timed out`);
+    const output = { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    if (result.exitCode !== 0) {
+      const tail = result.stderr.trim().split('\n').slice(-3).join(' | ');
+      return {
+        type: 'job.failed',
+        instance: job.instance,
+        error: { message: `${job.node}: ${exe} exited with ${String(result.exitCode)}${tail ? `: ${tail}` : ''}`, code: String(result.exitCode) }
+      };
+    }
+    return { type: 'job.completed', instance: job.instance, result: output };
+  }
+}
+
+async function http(job: JobDispatch, spec: ResolvedHttp, signal: AbortSignal): Promise<JobOutcome> {
+  const timeout = AbortSignal.timeout(job.timeoutMs ?? 30_000);
+  const response = await fetch(spec.url, {
+    method: spec.method,
+    headers: spec.headers,
+    signal: AbortSignal.any([signal, timeout]),
+    ...(spec.body === undefined ? {} : { body: typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body) })
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  const result = { status: response.status, body };
+  if (!response.ok) {
+    return { type: 'job.failed', instance: job.instance, error: { message: `${job.node}: HTTP ${response.status}`, code: String(response.status) } };
+  }
+  return { type: 'job.completed', instance: job.instance, result };
+}
+
+function failed(job: JobDispatch, message: string): JobOutcome {
+  return { type: 'job.failed', instance: job.instance, error: { message } };
+}
