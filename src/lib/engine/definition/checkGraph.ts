@@ -2,7 +2,7 @@
 import type { SequenceFlow } from './model.js';
 import { child, idOf } from './moddleNode.js';
 import type { Report } from './feel.js';
-import type { ProcessDraft } from './compileProcess.js';
+import type { ProcessDraft } from './ProcessDraft.js';
 import { isGateway } from './nodeTypes.js';
 
 const EVENT_GATEWAY_TARGETS = new Set(['message', 'timer', 'signal']);

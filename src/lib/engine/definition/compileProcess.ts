@@ -5,22 +5,10 @@
 import type { ProcessDefinition, Scope, SequenceFlow } from './model.js';
 import { bodyOf, child, children, flag, idOf, text, type ModdleNode } from './moddleNode.js';
 import { compileExpr, type Report } from './feel.js';
-import { compileNode, type NodeDraft } from './compileNode.js';
+import { compileNode } from './compileNode.js';
+import type { ProcessDraft, ScopeDraft } from './ProcessDraft.js';
 import { IGNORED, NODE_TYPES, REFUSED, isActivity } from './nodeTypes.js';
 import { checkGraph } from './checkGraph.js';
-
-type ScopeDraft = { id: string; parent?: string; nodes: string[]; startEvents: string[]; eventSubProcesses: string[] };
-
-/** What the walk gathers before flows are wired. */
-export interface ProcessDraft {
-  readonly nodes: Map<string, NodeDraft>;
-  readonly elements: Map<string, ModdleNode>;
-  readonly scopes: Map<string, ScopeDraft>;
-  /** Every flow element id seen, executable or not, so a flow to a refused one is not also "missing". */
-  readonly seen: Set<string>;
-  /** `elementId property` of references the parser already reported as dangling. */
-  readonly dangling: ReadonlySet<string>;
-}
 
 /** Compiles an executable process, reporting every problem. */
 export function compileProcess(process: ModdleNode, report: Report, dangling: ReadonlySet<string> = new Set()): ProcessDefinition {
