@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './helpers/startRelay.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
+const fixture = (name: string) => join(repoRoot, 'tests/fixtures', name);
+
+function tessera(...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/tessera', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function json(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tests/cliRun: run, complete, history, verify as separate processes', () => {
+  it('runs a model to its end and prints the one JSON object', () => {
+    const result = tessera('run', fixture('cli-approval.bpmn'), '--var', 'amount=50', '--json');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(json(result.stdout)).toMatchObject({
+      status: 'completed', variables: { amount: 50 }, visited: ['Start', 'Gw', 'EndSmall'], waiting: []
+    });
+  });
+
+  it('waits with --store, then completes the task from another process', () => {
+    // given a run that reaches the Review user task
+    const store = join(dir, 'approval.db');
+    const first = tessera('run', fixture('cli-approval.bpmn'), '--vars', '{"amount": 500}', '--store', store, '--json');
+    expect(first.status).toBe(3);
+    const waiting = json(first.stdout);
+    expect(waiting).toMatchObject({ status: 'waiting', waiting: ['Review'] });
+    const runId = String(waiting.runId);
+    // when another process completes Review with approved = true
+    const second = tessera('complete', runId, 'Review', '--vars', '{"approved": true}', '--store', store, '--json');
+    // then the run ends at EndApproved, its history has every record, and the chain verifies
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+    const done = json(second.stdout);
+    expect(done).toMatchObject({ runId, status: 'completed', variables: { amount: 500, approved: true } });
+    expect(done.visited).toEqual(['Start', 'Gw', 'Review', 'Decide', 'EndApproved']);
+    const history = tessera('history', runId, '--store', store, '--json');
+    expect(history.status).toBe(0);
+    const lines = history.stdout.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; hash: string });
+    expect(lines).toHaveLength(Number(done.records));
+    expect(lines.at(-1)!.hash).toBe(done.head);
+    expect(lines.map((r) => r.seq)).toEqual(lines.map((_, i) => i));
+    const verify = tessera('verify', runId, '--store', store);
+    expect(verify.status).toBe(0);
+    expect(verify.stdout.trim()).toBe(`ok ${lines.length} records, head ${String(done.head)}`);
+    const table = tessera('history', runId, '--store', store);
+    expect(table.stdout).toMatch(/^seq\s+at\s+kind/);
+  });
+
+  it('answers a user task with --answer whenever it is reached', () => {
+    const result = tessera('run', fixture('cli-approval.bpmn'), '--var', 'amount=101', '--answer', 'Review={"approved":false}', '--json');
+    expect(result.status).toBe(0);
+    expect(json(result.stdout)).toMatchObject({ status: 'completed', visited: ['Start', 'Gw', 'Review', 'Decide', 'EndRejected'] });
+  });
+
+  it('names the first tampered seq of a chain file', () => {
+    // given the JSON lines of a finished run with record 2 edited
+    const store = join(dir, 'tamper.db');
+    const run = json(tessera('run', fixture('cli-approval.bpmn'), '--var', 'amount=500', '--store', store, '--json').stdout);
+    const lines = tessera('history', String(run.runId), '--store', store, '--json').stdout.trim().split('\n');
+    const clean = join(dir, 'clean.jsonl');
+    writeFileSync(clean, `${lines.join('\n')}\n`);
+    const edited = JSON.parse(lines[2]!) as Record<string, unknown>;
+    edited.owner = 'mallory';
+    lines[2] = JSON.stringify(edited);
+    const tampered = join(dir, 'tampered.json');
+    writeFileSync(tampered, `[${lines.join(',')}]`);
+    // when each is verified, then the clean one passes and the tampered one fails at seq 2
+    expect(tessera('verify', '--file', clean).status).toBe(0);
+    const result = tessera('verify', '--file', tampered);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/seq 2\b/);
+  });
+
+  it('cancels a waiting run', () => {
+    const store = join(dir, 'cancel.db');
+    const run = json(tessera('run', fixture('cli-approval.bpmn'), '--var', 'amount=500', '--store', store, '--json').stdout);
+    const result = tessera('cancel', String(run.runId), '--store', store, '--json');
+    expect(result.status).toBe(0);
+    expect(json(result.stdout)).toMatchObject({ status: 'cancelled', waiting: [] });
+    expect(tessera('verify', String(run.runId), '--store', store).status).toBe(0);
+  });
+
+  it('refuses bad --vars with exit 2 and a clear message', () => {
+    const result = tessera('run', fixture('cli-approval.bpmn'), '--vars', '{amount: 1}');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--vars is not valid JSON');
+  });
+
+  it('answers a malformed model with its problems, each naming its element', () => {
+    const result = tessera('run', fixture('cli-malformed.bpmn'), '--json');
+    expect(result.status).toBe(2);
+    const out = json(result.stdout);
+    expect(out.status).toBe('invalid');
+    expect(out.problems).toContainEqual(expect.objectContaining({ element: 'f_dangling' }));
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('answers a file that is no BPMN at all with problems, not a stack trace', () => {
+    const junk = join(dir, 'junk.bpmn');
+    writeFileSync(junk, '\u0000not xml <<<');
+    for (const file of [junk, join(dir, 'missing.bpmn')]) {
+      const result = tessera('run', file, '--json');
+      expect(result.status).toBe(2);
+      expect(json(result.stdout).status).toBe('invalid');
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it('refuses service-task commands that are not allow-listed, runs those that are', () => {
+    const refused = tessera('run', fixture('cli-commands.bpmn'), '--json');
+    expect(refused.status).toBe(1);
+    expect(json(refused.stdout)).toMatchObject({ status: 'failed', error: { element: 'Echo' } });
+    const started = Date.now();
+    const allowed = tessera('run', fixture('cli-commands.bpmn'), '--allow', 'node', '--json');
+    expect(allowed.status).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200); // the timer really waited
+    expect(json(allowed.stdout)).toMatchObject({ status: 'completed', visited: ['Start', 'Echo', 'Wait', 'End'] });
+  });
+});
