@@ -11,6 +11,8 @@ export type JobPayload =
 export interface ResolvedCommand extends Omit<CommandSpec, 'args' | 'env'> {
   /** argv: args[0] is the executable. */
   args: string[];
+  /** `timeout` in milliseconds, when it is a fixed duration. */
+  timeoutMs?: number;
   env: Record<string, string>;
 }
 
