@@ -36,7 +36,7 @@ describe('cli/localJobs', () => {
   it('fails a non-zero exit with the exit code as the error code', async () => {
     const exit3 = async (): Promise<CommandResult> => ({ exitCode: 3, stdout: '', stderr: 'boom\n', timedOut: false });
     await expect(outcomeOf({ runCommand: exit3 }, command(['node']))).resolves.toMatchObject({
-      type: 'job.failed', error: { code: '3', message: 'Task: node exited with 3: boom' }
+      type: 'job.failed', error: { code: '3', message: 'node exited with 3: boom' }
     });
   });
 

@@ -66,16 +66,16 @@ export class LocalJobs implements JobDispatcher {
         return this.#command(job, payload.command, signal);
       case 'script': {
         if (!this.#opts.allowScripts) {
-          return failed(job, `${job.node}: JavaScript script tasks are not allowed (run with --allow-scripts)`);
+          return failed(job, `JavaScript script tasks are not allowed (run with --allow-scripts)`);
         }
         const outcome = await this.#opts.runScript(payload.source, job.variables);
-        if (!outcome.ok) return failed(job, `${job.node}: script failed: ${outcome.error.message}`);
+        if (!outcome.ok) return failed(job, `script failed: ${outcome.error.message}`);
         return { type: 'job.completed', instance: job.instance, result: outcome.value };
       }
       case 'http':
         return http(job, payload.http, signal);
       case 'type':
-        return failed(job, `${job.node}: no worker for job type "${payload.type}" in the CLI`);
+        return failed(job, `no worker for job type "${payload.type}" in the CLI`);
     }
   }
 
@@ -89,16 +89,16 @@ export class LocalJobs implements JobDispatcher {
     const exe = command.args[0] ?? '';
     if (result.refused) {
       const why = typeof result.refused === 'string' ? result.refused : `"${exe}" is not in the allow-list (--allow)`;
-      return failed(job, `${job.node}: command refused: ${why}`);
+      return failed(job, `command refused: ${why}`);
     }
-    if (result.timedOut) return failed(job, `${job.node}: command ${exe} timed out`);
+    if (result.timedOut) return failed(job, `command ${exe} timed out`);
     const output = { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     if (result.exitCode !== 0) {
       const tail = result.stderr.trim().split('\n').slice(-3).join(' | ');
       return {
         type: 'job.failed',
         instance: job.instance,
-        error: { message: `${job.node}: ${exe} exited with ${String(result.exitCode)}${tail ? `: ${tail}` : ''}`, code: String(result.exitCode) }
+        error: { message: `${exe} exited with ${String(result.exitCode)}${tail ? `: ${tail}` : ''}`, code: String(result.exitCode) }
       };
     }
     return { type: 'job.completed', instance: job.instance, result: output };
@@ -122,7 +122,7 @@ async function http(job: JobDispatch, spec: ResolvedHttp, signal: AbortSignal): 
   }
   const result = { status: response.status, body };
   if (!response.ok) {
-    return { type: 'job.failed', instance: job.instance, error: { message: `${job.node}: HTTP ${response.status}`, code: String(response.status) } };
+    return { type: 'job.failed', instance: job.instance, error: { message: `HTTP ${response.status}`, code: String(response.status) } };
   }
   return { type: 'job.completed', instance: job.instance, result };
 }

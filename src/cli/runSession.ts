@@ -68,10 +68,14 @@ export async function loadStoredRun(store: RunStore, runId: string): Promise<{ m
   return { meta, model: await engine.compile(xml) };
 }
 
-/** Waits until nothing is queued, no job runs and no timer is pending (real timers really wait). */
-export async function settle(executor: Executor<RunState>): Promise<RunSummary> {
+/**
+ * Waits until nothing is queued, no job runs and no timer is pending (real timers really wait);
+ * the summary's `visited` is read from the committed records (the state does not keep it).
+ */
+export async function settle(executor: Executor<RunState>, store: RunStore): Promise<RunSummary> {
   await executor.whenIdle();
-  return executor.summary();
+  const summary = executor.summary();
+  return { ...summary, visited: engine.visitedFrom(await store.records(summary.runId)) };
 }
 
 export const owner = OWNER;
@@ -93,7 +97,7 @@ export async function continueStoredRun(
     await executor.recover(runId);
     try {
       await act(executor);
-      return await settle(executor);
+      return await settle(executor, store);
     } finally {
       executor.close();
     }

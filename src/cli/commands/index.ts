@@ -1,20 +1,25 @@
 import type { Command } from '../command.js';
+import { cancel } from './cancel.js';
 import { check } from './check.js';
+import { complete } from './complete.js';
 import { history } from './history.js';
+import { message } from './message.js';
 import { verify } from './verify.js';
 import { relay } from './relay.js';
+import { run } from './run.js';
+import { signal } from './signal.js';
 
 /**
  * Every command of the DESIGN.md CLI contract, in help order. A command whose module exists is
  * listed as that module; add yours by importing it and replacing its `planned(…)` entry.
  */
 export const commands: readonly Command[] = [
-  planned('run', 'run a BPMN file until it completes, fails or waits', 'tessera run <file.bpmn> [--process ID] [--var name=value]… [--vars JSON] [--answer NODE=JSON]… [--allow EXE[,EXE…]] [--store FILE] [--json]'),
+  run,
   check,
-  planned('complete', 'complete a waiting user task of a stored run', 'tessera complete <runId> <NODE> [--vars JSON] --store FILE [--allow …] [--answer …] [--json]'),
-  planned('message', 'correlate a message to stored runs', 'tessera message <runId|--all> <name> [--key K] [--vars JSON] --store FILE [--json]'),
-  planned('signal', 'broadcast a signal to stored runs', 'tessera signal <name> [--vars JSON] --store FILE [--json]'),
-  planned('cancel', 'cancel a stored run', 'tessera cancel <runId> --store FILE'),
+  complete,
+  message,
+  signal,
+  cancel,
   history,
   verify,
   relay,

@@ -66,7 +66,7 @@ export const run: Command = {
       await store.putXml(model.xmlSha256, xml);
       const executor = createExecutor(model, store, { ...options.session, file });
       await executor.start({ runId: randomUUID(), processId, variables: options.variables, owner });
-      return printRun(runOutput(await settle(executor)), json, storePath);
+      return printRun(runOutput(await settle(executor, store)), json, storePath);
     } catch (error) {
       // Engine or store failure mid-run: still one answer in the promised shape, never a trace.
       return printRun(failedOutput(error), json, storePath);
