@@ -89,6 +89,8 @@ describe('tests/app: the app served by the relay', () => {
 
   it('offers a skip link as the first focus stop', async () => {
     await page.goto(relay.url);
+    // an SPA has no markup before it mounts: wait for the page, or Tab lands on an empty document
+    await page.getByRole('heading', { level: 1 }).waitFor();
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to main content');
     await page.keyboard.press('Enter');
