@@ -32,8 +32,20 @@ export function normaliseFeel(source: string): string {
   return out.trim();
 }
 
+// Parsing is ~0.1 ms an expression and models repeat theirs; the memo is a pure cache, bounded.
+const MEMO_LIMIT = 2000;
+const syntaxMemo = new Map<string, number | undefined>();
+
 /** Where FEEL source fails to parse (offset of the first error node), or undefined when it parses. */
 export function feelSyntaxError(feel: string): number | undefined {
+  if (syntaxMemo.has(feel)) return syntaxMemo.get(feel);
+  const at = firstError(feel);
+  if (syntaxMemo.size >= MEMO_LIMIT) syntaxMemo.clear();
+  syntaxMemo.set(feel, at);
+  return at;
+}
+
+function firstError(feel: string): number | undefined {
   if (feel === '') return 0;
   let at: number | undefined;
   parseExpression(feel, {}, undefined).iterate({

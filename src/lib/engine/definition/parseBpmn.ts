@@ -7,6 +7,7 @@ import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'j
 import tesseraSchema from './tessera.json' with { type: 'json' };
 import type { Problem } from './model.js';
 import { isNode, type ModdleNode } from './moddleNode.js';
+import { withoutDiagrams } from './withoutDiagrams.js';
 
 export const BPMN_NAMESPACE = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
 
@@ -50,7 +51,7 @@ export async function parseBpmn(xml: string): Promise<ParseOutcome> {
   if (xml.trim() === '') return failed('empty input: expected BPMN 2.0 XML');
   let result;
   try {
-    result = await bpmnModdle().fromXML(xml);
+    result = await bpmnModdle().fromXML(withoutDiagrams(xml));
   } catch (error) {
     return failed(describeFatal(xml, error));
   }
