@@ -34,8 +34,9 @@ export function summarize(model: ProcessModel, state: RunState): RunSummary {
 }
 
 /**
- * Every element instance that completed, in order: loop turns, multi-instance inner instances and
- * repeated visits each count; a multi-instance body, a cancelled or interrupted instance does not.
+ * Every element instance that completed, in order (end events included): loop turns,
+ * multi-instance inner instances and repeated visits each count; a multi-instance body, a
+ * cancelled or interrupted instance does not.
  */
 export function visitedFrom(records: readonly TokenRecord[]): string[] {
   const bodies = new Set<string>();
@@ -44,7 +45,8 @@ export function visitedFrom(records: readonly TokenRecord[]): string[] {
     if (record.kind !== 'token') continue;
     const data = record.data as { mi?: unknown } | undefined;
     if (record.status === 'waiting' && data?.mi) bodies.add(record.instance);
-    if (record.status === 'completed' && !bodies.has(record.instance)) visited.push(record.node);
+    // An end event's one record is `ended`: it completed too.
+    if ((record.status === 'completed' || record.status === 'ended') && !bodies.has(record.instance)) visited.push(record.node);
   }
   return visited;
 }

@@ -11,7 +11,7 @@ describe('engine/transition basics', () => {
     expect(h.records.map((r) => `${r.kind}:${r.node}:${r.status}`)).toEqual([
       'run:P:started', 'token:S:completed', 'token:T:completed', 'token:E:ended', 'run:P:ended'
     ]);
-    expect(h.visited()).toEqual(['S', 'T']);
+    expect(h.visited()).toEqual(['S', 'T', 'E']);
     expect(h.records[2]!.flow).toBe('f_S_T');
   });
 
@@ -20,8 +20,8 @@ describe('engine/transition basics', () => {
       <bpmn:startEvent id="S"/><bpmn:exclusiveGateway id="G" default="f_G_Small"/>
       <bpmn:task id="Big"/><bpmn:task id="Small"/><bpmn:endEvent id="E1"/><bpmn:endEvent id="E2"/>
       ${flows('S>G', 'G>Big:=amount > 100', 'G>Small', 'Big>E1', 'Small>E2')}`);
-    expect((await runModel(xml, { amount: 500 })).visited()).toEqual(['S', 'G', 'Big']);
-    expect((await runModel(xml, { amount: 5 })).visited()).toEqual(['S', 'G', 'Small']);
+    expect((await runModel(xml, { amount: 500 })).visited()).toEqual(['S', 'G', 'Big', 'E1']);
+    expect((await runModel(xml, { amount: 5 })).visited()).toEqual(['S', 'G', 'Small', 'E2']);
     const eq = processXml(`
       <bpmn:startEvent id="S"/><bpmn:exclusiveGateway id="G"/><bpmn:task id="A"/><bpmn:endEvent id="E"/>
       ${flows('S>G', 'G>A:approval == true', 'A>E')}`);

@@ -88,6 +88,6 @@ describe('engine/elements/activity', () => {
         <bpmn:standardLoopCharacteristics><bpmn:loopCondition xsi:type="bpmn:tFormalExpression">=n &lt; 3</bpmn:loopCondition></bpmn:standardLoopCharacteristics></bpmn:scriptTask>
       <bpmn:endEvent id="E"/>${flows('S>Inc', 'Inc>E')}`), { n: 0 });
     expect(h.vars()).toEqual({ n: 3 });
-    expect(h.visited()).toEqual(['S', 'Inc', 'Inc', 'Inc']);
+    expect(h.visited()).toEqual(['S', 'Inc', 'Inc', 'Inc', 'E']);
   });
 });

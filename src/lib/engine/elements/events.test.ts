@@ -14,7 +14,7 @@ describe('engine/elements/events', () => {
     h.advance(60_000);
     expect(h.state.status).toBe('completed');
     expect(h.records.find((r) => r.node === 'T' && r.status === 'cancelled')).toBeTruthy();
-    expect(h.visited()).toEqual(['S', 'B']);
+    expect(h.visited()).toEqual(['S', 'B', 'E2']);
     expect(h.effects.some((e) => e.type === 'userTask.close')).toBe(true);
   });
 
@@ -40,7 +40,7 @@ describe('engine/elements/events', () => {
     const h = await runModel(xml);
     const [dispatch] = h.jobs();
     h.send({ type: 'job.errorThrown', instance: dispatch!.instance, error: { code: 'BOOM', message: 'it broke' } });
-    expect(h.visited()).toEqual(['S', 'B']);
+    expect(h.visited()).toEqual(['S', 'B', 'E2']);
     expect(h.records.find((r) => r.node === 'T' && r.status === 'failed')).toBeTruthy();
     const other = await runModel(xml);
     other.send({ type: 'job.errorThrown', instance: other.jobs()[0]!.instance, error: { code: 'OTHER', message: 'no' } });
@@ -58,7 +58,7 @@ describe('engine/elements/events', () => {
       <bpmn:endEvent id="E"/><bpmn:endEvent id="EC"/>
       ${flows('S>Sub', 'Sub>E', 'Caught>EC')}</bpmn:process>`));
     expect(h.state.status).toBe('completed');
-    expect(h.visited()).toEqual(['S', 'SS', 'F', 'Caught']);
+    expect(h.visited()).toEqual(['S', 'SS', 'F', 'Fail', 'Caught', 'EC']);
     expect(h.records.find((r) => r.node === 'Wait' && r.status === 'cancelled')).toBeTruthy();
   });
 

@@ -25,7 +25,7 @@ describe('engine/elements/gateways', () => {
     one.send({ type: 'userTask.completed', node: 'A' });
     expect(one.state.status).toBe('completed');
     const none = await runModel(inclusive, { a: false, b: false });
-    expect(none.visited()).toEqual(['S', 'Split', 'C', 'Join']);
+    expect(none.visited()).toEqual(['S', 'Split', 'C', 'Join', 'E']);
   });
 
   it('inclusive join fires when the other branch ends elsewhere', async () => {
@@ -61,11 +61,11 @@ describe('engine/elements/gateways', () => {
     h.send({ type: 'message.correlated', name: 'paid', variables: { amount: 3 } });
     expect(h.state.status).toBe('completed');
     expect(h.timers.size).toBe(0);
-    expect(h.visited()).toEqual(['S', 'G', 'Paid']);
+    expect(h.visited()).toEqual(['S', 'G', 'Paid', 'E1']);
     expect(h.vars()).toEqual({ amount: 3 });
     const t = await runModel(xml);
     t.advance(3_600_000);
-    expect(t.visited()).toEqual(['S', 'G', 'Late']);
+    expect(t.visited()).toEqual(['S', 'G', 'Late', 'E2']);
     expect(() => t.send({ type: 'message.correlated', name: 'paid' })).toThrow(/not-running|completed/);
   });
 });

@@ -16,7 +16,7 @@ describe('engine/elements/multiInstance', () => {
     h.send({ type: 'userTask.completed', instance: tasks[1]!.instance, variables: { result: 'b' } });
     expect(h.state.status).toBe('completed');
     expect(h.vars()).toEqual({ items: [1, 2, 3], results: ['a', 'b', 'c'] });
-    expect(h.visited()).toEqual(['S', 'Train', 'Train', 'Train']);
+    expect(h.visited()).toEqual(['S', 'Train', 'Train', 'Train', 'E']);
   });
 
   it('sequential: one at a time; completion condition stops early', async () => {
