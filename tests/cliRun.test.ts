@@ -92,6 +92,29 @@ describe('tests/cliRun: run, complete, history, verify as separate processes', (
     expect(tessera('verify', String(run.runId), '--store', store).status).toBe(0);
   });
 
+  it('correlates messages by name and key and broadcasts signals to the runs waiting for them', () => {
+    // given two runs waiting for the message "paid", keyed A1 and B2
+    const store = join(dir, 'events.db');
+    const a = json(tessera('run', fixture('cli-events.bpmn'), '--var', 'orderId=A1', '--store', store, '--json').stdout);
+    const b = json(tessera('run', fixture('cli-events.bpmn'), '--var', 'orderId=B2', '--store', store, '--json').stdout);
+    expect([a.waiting, b.waiting]).toEqual([['Paid'], ['Paid']]);
+    // when "paid" for A1 goes to every run, then only A moves on, to the signal
+    const paid = tessera('message', '--all', 'paid', '--key', 'A1', '--vars', '{"paid": 10}', '--store', store, '--json');
+    expect(paid.status).toBe(0);
+    expect(json(paid.stdout)).toMatchObject({ runs: [{ runId: a.runId, waiting: ['Go'], variables: { paid: 10 } }] });
+    // when the same message is sent to A alone again, then it is refused: nothing waits for it
+    const again = tessera('message', String(a.runId), 'paid', '--key', 'A1', '--store', store);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/waits for message "paid"/);
+    // when the signal "go" is broadcast, then A completes and B still waits
+    const go = tessera('signal', 'go', '--store', store, '--json');
+    expect(go.status).toBe(0);
+    expect(json(go.stdout)).toMatchObject({ runs: [{ runId: a.runId, status: 'completed' }] });
+    expect(tessera('signal', 'go', '--store', store).status).toBe(1);
+    const message = tessera('message', String(b.runId), 'paid', '--key', 'B2', '--store', store, '--json');
+    expect(json(message.stdout)).toMatchObject({ status: 'waiting', waiting: ['Go'] });
+  });
+
   it('refuses bad --vars with exit 2 and a clear message', () => {
     const result = tessera('run', fixture('cli-approval.bpmn'), '--vars', '{amount: 1}');
     expect(result.status).toBe(2);
