@@ -14,3 +14,4 @@ export { start, step } from './transition.js';
 export { replay } from './replay.js';
 export { summarize, pendingEffects, visitedFrom } from './summary.js';
 export { EngineError } from './Stepper.js';
+export { startTriggers, type StartTrigger } from './startEvents.js';
