@@ -34,7 +34,7 @@ export function compileProcess(process: ModdleNode, report: Report, dangling: Re
         continue;
       }
       if (id === '') {
-        report('', `a ${type} in ${scope.id} has no id`);
+        report(scope.id, `contains a ${type} without an id`);
         continue;
       }
       const node = compileNode(element, type, { scope: scope.id, process, inEventSubProcess, dangling }, report);

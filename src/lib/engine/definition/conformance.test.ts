@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 import { CompileError } from './CompileError.js';
@@ -90,6 +91,24 @@ describe('engine/definition/conformance (MIWG reference models)', () => {
       expect(result.ok, JSON.stringify(input.slice(0, 40))).toBe(false);
       if (!result.ok) expectSpecificProblems(result.error);
     }
+  });
+
+  it('given arbitrary text or a valid model with a slice cut out then the answer is a model or a CompileError', async () => {
+    const sample = read('C.9.1.bpmn');
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.string({ unit: 'binary' })), async (text) => {
+        const result = await outcome(text);
+        if (!result.ok) expectSpecificProblems(result.error);
+      }),
+      { numRuns: 100, seed: 7 }
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.nat(sample.length), fc.nat(200), async (start, length) => {
+        const result = await outcome(sample.slice(0, start) + sample.slice(start + length));
+        if (!result.ok) expectSpecificProblems(result.error);
+      }),
+      { numRuns: 100, seed: 7 }
+    );
   });
 
   it('given the old BPMN namespace then the problem says which namespace was expected', async () => {
