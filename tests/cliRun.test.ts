@@ -141,6 +141,16 @@ describe('tests/cliRun: run, complete, history, verify as separate processes', (
     }
   });
 
+  it('runs JavaScript script tasks only with --allow-scripts', () => {
+    const vars = '{"items":[{"price":2},{"price":3.5}]}';
+    const refused = tessera('run', fixture('cli-script.bpmn'), '--vars', vars, '--json');
+    expect(refused.status).toBe(1);
+    expect(json(refused.stdout)).toMatchObject({ status: 'failed', error: { element: 'Total', message: expect.stringContaining('--allow-scripts') } });
+    const allowed = tessera('run', fixture('cli-script.bpmn'), '--vars', vars, '--allow-scripts', '--json');
+    expect(allowed.status).toBe(0);
+    expect(json(allowed.stdout)).toMatchObject({ status: 'completed', variables: { total: 5.5 } });
+  });
+
   it('refuses service-task commands that are not allow-listed, runs those that are', () => {
     const refused = tessera('run', fixture('cli-commands.bpmn'), '--json');
     expect(refused.status).toBe(1);
