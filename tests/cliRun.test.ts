@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers/startRelay.js';
 
@@ -81,6 +82,27 @@ describe('tests/cliRun: run, complete, history, verify as separate processes', (
     const result = tessera('verify', '--file', tampered);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/seq 2\b/);
+  });
+
+  it('refuses to continue a stored run whose chain was edited or cut, naming the seq', () => {
+    // given a waiting run whose record 2 is edited in the store, and another whose last record is deleted
+    const store = join(dir, 'edited.db');
+    const edited = String(json(tessera('run', fixture('cli-approval.bpmn'), '--var', 'amount=500', '--store', store, '--json').stdout).runId);
+    const cut = json(tessera('run', fixture('cli-approval.bpmn'), '--var', 'amount=500', '--store', store, '--json').stdout);
+    const db = new Database(store);
+    db.prepare("UPDATE records SET record = replace(record, '\"owner\":\"cli\"', '\"owner\":\"mallory\"') WHERE run_id = ? AND seq = 2").run(edited);
+    db.prepare('DELETE FROM records WHERE run_id = ? AND seq = ?').run(cut.runId, Number(cut.records) - 1);
+    db.close();
+    // when they are verified or continued, then each is refused at the first bad seq
+    const verifyEdited = tessera('verify', edited, '--store', store);
+    expect(verifyEdited.status).toBe(1);
+    expect(verifyEdited.stdout).toMatch(/seq 2: hash does not match/);
+    const verifyCut = tessera('verify', String(cut.runId), '--store', store);
+    expect(verifyCut.status).toBe(1);
+    expect(verifyCut.stdout).toContain(`seq ${Number(cut.records) - 1}: truncated chain`);
+    const complete = tessera('complete', edited, 'Review', '--vars', '{"approved":true}', '--store', store, '--json');
+    expect(complete.status).toBe(1);
+    expect(json(complete.stdout)).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/chain invalid at seq 2/) } });
   });
 
   it('cancels a waiting run', () => {
