@@ -1,0 +1,197 @@
+/**
+ * The browser RunStore on IndexedDB (dexie). Writes are group-committed: every createRun/commit
+ * issued while a transaction is in flight joins the next one, so many steps (of many runs) share
+ * one strict-durability transaction; each caller's promise settles only once that transaction
+ * has committed. A write that does not continue its run's chain is refused on its own
+ * (StoreConflictError) without affecting the others; a failed transaction (quota, abort) rejects
+ * every write in it and leaves nothing of them behind.
+ */
+import { z } from 'zod';
+import type { TokenRecord } from '../../engine/chain/record.js';
+import {
+  RunStatus,
+  StoreConflictError,
+  type RunFilter,
+  type RunMeta,
+  type RunStore,
+  type RunUpdate,
+  type Snapshot
+} from '../../runtime/ports.js';
+import { parseRecord } from '../recordSchema.js';
+import { openTesseraDb, type IdbDeps, type TesseraDb } from './db.js';
+
+const runMetaSchema = z.strictObject({
+  runId: z.string(),
+  processId: z.string(),
+  xmlSha256: z.string(),
+  status: z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]]),
+  count: z.number().int().nonnegative(),
+  head: z.string(),
+  startedAt: z.number(),
+  updatedAt: z.number(),
+  file: z.string().optional()
+});
+
+interface PendingWrite {
+  runId: string;
+  /** Set for createRun: the run must not exist yet. */
+  create?: Omit<RunMeta, 'count' | 'head'>;
+  records: readonly TokenRecord[];
+  update: RunUpdate;
+  resolve(meta: RunMeta): void;
+  reject(error: unknown): void;
+}
+
+export interface DexieRunStoreOptions {
+  name?: string;
+  deps?: IdbDeps;
+}
+
+export class DexieRunStore implements RunStore {
+  readonly #db: TesseraDb;
+  #queue: PendingWrite[] = [];
+  #flushing = false;
+  #failNext: (() => Error) | undefined;
+
+  constructor(options: DexieRunStoreOptions = {}) {
+    this.#db = openTesseraDb(options.name, options.deps);
+  }
+
+  async putXml(sha256: string, xml: string): Promise<void> {
+    await this.#db.transaction('rw', this.#db.xml, async () => {
+      if (!(await this.#db.xml.get(sha256))) await this.#db.xml.add({ sha256, xml });
+    });
+  }
+
+  async getXml(sha256: string): Promise<string | undefined> {
+    const row = await this.#db.xml.get(sha256);
+    return row === undefined ? undefined : z.string().parse(row.xml);
+  }
+
+  createRun(meta: Omit<RunMeta, 'count' | 'head'>, records: readonly TokenRecord[]): Promise<RunMeta> {
+    return this.#write({ runId: meta.runId, create: meta, records, update: { status: meta.status, updatedAt: meta.updatedAt } });
+  }
+
+  commit(runId: string, records: readonly TokenRecord[], update: RunUpdate): Promise<RunMeta> {
+    return this.#write({ runId, records, update });
+  }
+
+  async records(runId: string, fromSeq = 0): Promise<TokenRecord[]> {
+    const rows = await this.#db.records.where('[runId+seq]').between([runId, fromSeq], [runId, Infinity], true, true).toArray();
+    return rows.map((row) => parseRecord(row));
+  }
+
+  async getRun(runId: string): Promise<RunMeta | undefined> {
+    const row = await this.#db.runs.get(runId);
+    return row === undefined ? undefined : (runMetaSchema.parse(row) as RunMeta);
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunMeta[]> {
+    const statuses = filter.status === undefined ? undefined : ([] as RunStatus[]).concat(filter.status);
+    const rows = await this.#db.runs.orderBy('startedAt').toArray();
+    return rows
+      .map((row) => runMetaSchema.parse(row) as RunMeta)
+      .filter((run) => (statuses ? statuses.includes(run.status) : true))
+      .filter((run) => (filter.processId === undefined ? true : run.processId === filter.processId))
+      .sort((a, b) => a.startedAt - b.startedAt || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+  }
+
+  async saveSnapshot(runId: string, snapshot: Snapshot): Promise<void> {
+    await this.#db.snapshots.put({ runId, seq: snapshot.seq, state: snapshot.state });
+  }
+
+  async loadSnapshot(runId: string): Promise<Snapshot | undefined> {
+    const row = await this.#db.snapshots.get(runId);
+    return row === undefined ? undefined : { seq: z.number().int().parse(row.seq), state: row.state };
+  }
+
+  async close(): Promise<void> {
+    while (this.#flushing || this.#queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    this.#db.close();
+  }
+
+  /**
+   * Test hook: the next chain transaction throws `error()` inside IndexedDB (so it really
+   * aborts), e.g. a `QuotaExceededError` DOMException.
+   */
+  failNextWrite(error: () => Error): void {
+    this.#failNext = error;
+  }
+
+  #write(pending: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<RunMeta> {
+    return new Promise<RunMeta>((resolve, reject) => {
+      this.#queue.push({ ...pending, resolve, reject });
+      if (!this.#flushing) {
+        this.#flushing = true;
+        // Let the writes issued in this same task join the first transaction too.
+        queueMicrotask(() => void this.#flush());
+      }
+    });
+  }
+
+  /** Commits the queued writes in one transaction, then the ones queued meanwhile, until none is left. */
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      const outcomes = new Map<PendingWrite, RunMeta | StoreConflictError>();
+      try {
+        await this.#db.transaction('rw', this.#db.runs, this.#db.records, async () => {
+          const fail = this.#failNext;
+          this.#failNext = undefined;
+          if (fail) throw fail();
+          await this.#apply(batch, outcomes);
+        });
+      } catch (error) {
+        for (const write of batch) write.reject(error);
+        continue;
+      }
+      for (const write of batch) {
+        const outcome = outcomes.get(write);
+        if (outcome instanceof StoreConflictError || outcome === undefined) write.reject(outcome ?? new Error('write lost'));
+        else write.resolve(outcome);
+      }
+    }
+    this.#flushing = false;
+  }
+
+  /** Inside the transaction: checks each write against the stored chain and writes the ones that continue it. */
+  async #apply(batch: readonly PendingWrite[], outcomes: Map<PendingWrite, RunMeta | StoreConflictError>): Promise<void> {
+    const runIds = [...new Set(batch.map((write) => write.runId))];
+    const stored = await this.#db.runs.bulkGet(runIds);
+    const current = new Map<string, RunMeta | undefined>(runIds.map((id, i) => [id, stored[i]]));
+    const rows: TokenRecord[] = [];
+    const touched = new Set<string>();
+    for (const write of batch) {
+      const result = continueChain(current.get(write.runId), write);
+      outcomes.set(write, result);
+      if (result instanceof StoreConflictError) continue;
+      current.set(write.runId, result);
+      touched.add(write.runId);
+      rows.push(...write.records);
+    }
+    if (rows.length > 0) await this.#db.records.bulkAdd(rows);
+    if (touched.size > 0) await this.#db.runs.bulkPut([...touched].map((id) => current.get(id)!));
+  }
+}
+
+/** The run's meta after `write`, or why `write` does not continue the stored chain. */
+function continueChain(run: RunMeta | undefined, write: PendingWrite): RunMeta | StoreConflictError {
+  const { runId } = write;
+  if (write.create && run) return new StoreConflictError(runId, `run ${runId} already exists`);
+  const base: RunMeta | undefined = write.create ? { ...write.create, count: 0, head: '' } : run;
+  if (!base) return new StoreConflictError(runId, `no run ${runId} in the store`);
+  let { count, head } = base;
+  for (const record of write.records) {
+    if (record.runId !== runId) return new StoreConflictError(runId, `record of run ${record.runId} committed to ${runId}`);
+    if (record.seq !== count || record.prevHash !== head) {
+      return new StoreConflictError(
+        runId,
+        `record seq ${record.seq} does not continue run ${runId} at seq ${count} (another executor wrote first?)`
+      );
+    }
+    count += 1;
+    head = record.hash;
+  }
+  return { ...base, status: write.update.status, updatedAt: write.update.updatedAt, count, head };
+}

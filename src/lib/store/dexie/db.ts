@@ -1,0 +1,70 @@
+/**
+ * The browser's IndexedDB schema (dexie 4): every table, every version and its upgrade. Only the
+ * stores in this folder open it; the rest of the app uses their intent-level functions.
+ *
+ * Readwrite transactions use `strict` durability (Chrome defaults to `relaxed`, which may lose a
+ * committed transaction on power loss): a committed chain record must survive.
+ */
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { TokenRecord } from '../../engine/chain/record.js';
+import type { RunMeta } from '../../runtime/ports.js';
+
+export const DB_NAME = 'tessera';
+
+/** A BPMN document kept by its SHA-256: runs are pinned to the exact XML they started from. */
+export interface XmlRow {
+  sha256: string;
+  xml: string;
+}
+
+export interface SnapshotRow {
+  runId: string;
+  seq: number;
+  state: unknown;
+}
+
+/** One saved version of a diagram; its XML lives in `xml` by hash. */
+export interface DiagramVersion {
+  version: number;
+  xmlSha256: string;
+  savedAt: number;
+}
+
+export interface DiagramRow {
+  id: string;
+  name: string;
+  /** The latest version's XML hash. */
+  xmlSha256: string;
+  updatedAt: number;
+  versions: DiagramVersion[];
+}
+
+export type TesseraDb = Dexie & {
+  runs: EntityTable<RunMeta, 'runId'>;
+  /** Primary key [runId+seq]: unique, and the order a chain is read in. */
+  records: Table<TokenRecord, [string, number]>;
+  xml: EntityTable<XmlRow, 'sha256'>;
+  snapshots: EntityTable<SnapshotRow, 'runId'>;
+  diagrams: EntityTable<DiagramRow, 'id'>;
+};
+
+/** IndexedDB factories, for tests on fake-indexeddb (the browser's own by default). */
+export interface IdbDeps {
+  indexedDB: IDBFactory;
+  IDBKeyRange: typeof IDBKeyRange;
+}
+
+/** Opens (creating or upgrading) the database; `deps` replaces the browser's IndexedDB in tests. */
+export function openTesseraDb(name = DB_NAME, deps?: IdbDeps): TesseraDb {
+  const db = new Dexie(name, { chromeTransactionDurability: 'strict', ...(deps ?? {}) }) as TesseraDb;
+  // Version 1: runs, chains, XML by hash, snapshots, diagrams with their versions.
+  db.version(1).stores({
+    runs: 'runId, processId, status, startedAt, xmlSha256',
+    records: '[runId+seq]',
+    xml: 'sha256',
+    snapshots: 'runId',
+    diagrams: 'id, updatedAt, xmlSha256'
+  });
+  // Later versions go here: db.version(2).stores({...}).upgrade((tx) => …), never editing version 1.
+  return db;
+}
