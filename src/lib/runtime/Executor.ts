@@ -78,7 +78,10 @@ export class Executor<S extends RunStateLike> {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Starts a new run: creates it in the store with its first records, then performs its effects. */
+  /**
+   * Starts a new run: creates it in the store with its first records, then performs its effects.
+   * The model's XML must already be in the store (`putXml`): a run is pinned to it.
+   */
   start(cmd: StartCommand): Promise<S> {
     return this.#enqueue(async () => {
       const { engine, model, store, clock } = this.#opts;
