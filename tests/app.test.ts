@@ -27,14 +27,14 @@ describe('tests/app: the app served by the relay', () => {
   it('loads with header, navigation and a reachable relay', async () => {
     // given the relay serving the build, when the app opens
     await page.goto(relay.url);
-    // then the frame is there and says the relay is reachable
-    await expect(page.getByRole('link', { name: 'Tessera' }).isVisible()).resolves.toBe(true);
+    // then the frame is there (once the SPA has mounted) and says the relay is reachable
+    await page.getByRole('link', { name: 'Tessera' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
     for (const name of ['Diagrams', 'Runs', 'Dashboard']) {
       await expect(nav.getByRole('link', { name }).isVisible()).resolves.toBe(true);
     }
     await expect(nav.getByRole('link', { name: 'Diagrams' }).getAttribute('aria-current')).resolves.toBe('page');
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Diagrams');
+    await page.getByRole('heading', { level: 1, name: 'Diagrams', exact: true }).waitFor();
     await expect(page.getByText('No diagrams yet').isVisible()).resolves.toBe(true);
     await page.getByRole('status').getByText('Online').waitFor();
     await expect(page.locator('main#main').count()).resolves.toBe(1);
@@ -88,7 +88,7 @@ describe('tests/app: the app served by the relay', () => {
     for (const [name, path] of [['Runs', '/runs'], ['Dashboard', '/dashboard'], ['Diagrams', '/']] as const) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
       await page.waitForURL(`${relay.url}${path}`);
-      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(name);
+      await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
       await expect(
         page.getByRole('link', { name, exact: true }).last().getAttribute('aria-current')
       ).resolves.toBe('page');
@@ -130,15 +130,15 @@ describe('tests/app: the app served by the relay', () => {
     expect(down).toBeInstanceOf(Error);
     // then a reload still shows the app, which reports the missing relay
     await page.reload();
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Diagrams');
+    await page.getByRole('heading', { level: 1, name: 'Diagrams', exact: true }).waitFor();
     await page.getByRole('status').getByText('Relay unreachable').waitFor();
     // and client-side navigation works
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
     await page.waitForURL(`${relay.url}/runs`);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Runs');
+    await page.getByRole('heading', { level: 1, name: 'Runs', exact: true }).waitFor();
     // and a deep link opens from the cached shell
     await page.goto(`${relay.url}/dashboard`);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Dashboard');
+    await page.getByRole('heading', { level: 1, name: 'Dashboard', exact: true }).waitFor();
     await page.screenshot({ path: `${shots}/offline-laptop.png` });
   });
 });
