@@ -98,7 +98,7 @@ export const relay: Command = {
     process.stdout.write(
       `Tessera relay on ${url}\nOpen ${url} in your browser.\n` +
         `  app:   ${staticDir}\n  data:  ${dataDir}\n` +
-        `  allow: ${flags.allow === undefined ? '(default)' : flags.allow.join(', ') || '(none: every command refused)'}\n`
+        `  allow: ${flags.allow === undefined ? '(none given)' : flags.allow.join(', ') || '(empty: every command refused)'}\n`
     );
     await stopSignal();
     await server.close();
