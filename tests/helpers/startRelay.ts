@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRelay, type Relay } from '../../sync-server/createRelay.js';
 
@@ -17,7 +18,7 @@ export async function startRelay(options: { port?: number; staticDir?: string } 
     host: '127.0.0.1',
     port: options.port ?? 0,
     staticDir: options.staticDir ?? buildDir,
-    version: 'test'
+    version: (JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { version: string }).version
   });
   const { url } = await relay.listen();
   return { url, relay, stop: () => relay.close() };
