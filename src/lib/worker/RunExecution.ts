@@ -1,0 +1,131 @@
+/**
+ * One run executing in this tab (under its Web Lock): an Executor over the store, paused when the
+ * store refuses a write (quota, failed transaction) and resumed by recovering from the committed
+ * records, which are the truth.
+ */
+import type { ProcessModel, RunState, StartCommand, TokenRecord, Effect, EngineEvent } from '../engine/index.js';
+import * as engine from '../engine/index.js';
+import { Executor } from '../runtime/Executor.js';
+import type { Clock, JobDispatcher, RunStore } from '../runtime/ports.js';
+
+export interface RunExecutionDeps {
+  runId: string;
+  model: ProcessModel;
+  store: RunStore;
+  clock: Clock;
+  jobs: JobDispatcher;
+  /** After each committed step (and once after recovery, with no records). */
+  onStep(records: readonly TokenRecord[], effects: readonly Effect[]): void;
+  onPaused(message: string): void;
+}
+
+export class RunExecution {
+  readonly runId: string;
+  readonly #deps: RunExecutionDeps;
+  #executor: Executor<RunState> | undefined;
+  #paused: string | undefined;
+  #finish!: () => void;
+  /** Resolves when the run has ended (completed, failed or cancelled). */
+  readonly finished = new Promise<void>((resolve) => (this.#finish = resolve));
+
+  constructor(deps: RunExecutionDeps) {
+    this.runId = deps.runId;
+    this.#deps = deps;
+  }
+
+  get paused(): string | undefined {
+    return this.#paused;
+  }
+
+  get state(): RunState | undefined {
+    return this.#executor?.state;
+  }
+
+  async start(cmd: StartCommand): Promise<void> {
+    await this.#open().start(cmd);
+  }
+
+  async recover(): Promise<void> {
+    const executor = this.#open();
+    const state = await executor.recover(this.runId);
+    if (state.status !== 'running') this.#finish();
+  }
+
+  dispatch(event: EngineEvent): Promise<RunState> {
+    if (this.#paused) return Promise.reject(new Error(`run ${this.runId} is paused: ${this.#paused}`));
+    if (!this.#executor) return Promise.reject(new Error(`run ${this.runId} is not executing`));
+    return this.#executor.dispatch(event);
+  }
+
+  /** Forgets the in-memory state and continues from the committed records. */
+  async resume(): Promise<void> {
+    if (!this.#paused) return;
+    this.#paused = undefined;
+    await this.recover();
+  }
+
+  /** Marks the run paused without a store failure (e.g. its recovery failed): resume retries. */
+  pauseForRetry(message: string): void {
+    this.close();
+    this.#paused = message;
+  }
+
+  close(): void {
+    this.#executor?.close();
+    this.#executor = undefined;
+  }
+
+  #open(): Executor<RunState> {
+    this.close();
+    const { model, clock, jobs } = this.#deps;
+    const executor = new Executor<RunState>({ engine, model, store: this.#watched(), clock, jobs });
+    executor.subscribe(({ state, records, effects }) => {
+      this.#deps.onStep(records, effects);
+      if (state.status !== 'running') this.#finish();
+    });
+    this.#executor = executor;
+    return executor;
+  }
+
+  /** The store, with every failed chain write pausing this run. */
+  #watched(): RunStore {
+    const store = this.#deps.store;
+    const pauseOn = <T>(write: Promise<T>): Promise<T> =>
+      write.catch((error: unknown) => {
+        this.#pause(error);
+        throw error;
+      });
+    return {
+      putXml: (sha, xml) => store.putXml(sha, xml),
+      getXml: (sha) => store.getXml(sha),
+      createRun: (meta, records) => store.createRun(meta, records),
+      commit: (runId, records, update) => pauseOn(store.commit(runId, records, update)),
+      records: (runId, fromSeq) => store.records(runId, fromSeq),
+      getRun: (runId) => store.getRun(runId),
+      listRuns: (filter) => store.listRuns(filter),
+      close: () => store.close()
+    };
+  }
+
+  #pause(error: unknown): void {
+    if (this.#paused) return;
+    this.#paused = describeWriteFailure(error);
+    this.close();
+    this.#deps.onPaused(this.#paused);
+  }
+}
+
+/** A person-readable reason for a failed chain write. */
+export function describeWriteFailure(error: unknown): string {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  const inner = (error as { inner?: unknown } | null)?.inner;
+  const innerName = inner instanceof Error || inner instanceof DOMException ? inner.name : '';
+  if (name === 'QuotaExceededError' || innerName === 'QuotaExceededError') {
+    return 'Storage is full: the browser refused to save this run’s next step. Nothing already recorded was lost. Free some space, then resume.';
+  }
+  if (name === 'StoreConflictError') {
+    return 'Another tab wrote this run’s chain first. Resume to continue from what is recorded.';
+  }
+  const message = error instanceof Error || error instanceof DOMException ? error.message : String(error);
+  return `Saving this run’s next step failed (${name || 'error'}: ${message}). Nothing already recorded was lost; resume to retry.`;
+}

@@ -1,0 +1,123 @@
+/**
+ * The typed surface between the page and the engine worker (comlink). Both sides import it;
+ * everything that crosses is structured-cloneable data, except listeners, which the page wraps
+ * with `comlink.proxy` and which come back as a proxied unsubscribe function.
+ */
+import type { RunSummary, TokenRecord, VerifyResult } from '../engine/index.js';
+import type { FormField } from '../engine/definition/model.js';
+import type { RunMeta, RunStatus } from '../runtime/ports.js';
+import type { DiagramSummary } from '../store/dexie/DiagramStore.js';
+
+export type { DiagramSummary };
+
+export interface Problem {
+  element: string;
+  message: string;
+}
+
+/** What compiling a diagram's XML gave. */
+export interface CompileOutcome {
+  ok: boolean;
+  xmlSha256: string;
+  /** Executable process ids, in document order (empty when not ok). */
+  processes: string[];
+  problems: Problem[];
+}
+
+export interface StartInput {
+  /** BPMN XML to run (it is stored by hash; a diagram id saves a lookup). */
+  xml?: string;
+  diagramId?: string;
+  processId?: string;
+  variables?: Record<string, unknown>;
+}
+
+/** Who executes a run: this tab's worker, another tab, or nobody (finished, or no tab open). */
+export type Executing = 'here' | 'elsewhere' | 'none';
+
+export interface RunInfo extends RunMeta {
+  executing: Executing;
+  /** Set while the run is paused because its store refused a write (quota, failed transaction). */
+  paused?: string;
+}
+
+export interface OpenUserTask {
+  runId: string;
+  instance: string;
+  node: string;
+  name?: string;
+  formFields: FormField[];
+  variables: Record<string, unknown>;
+}
+
+/** A job the browser cannot run (commands, http, job types): it waits for a runner. */
+export interface WaitingJob {
+  runId: string;
+  instance: string;
+  node: string;
+  kind: string;
+  note: string;
+}
+
+export interface PendingTimer {
+  instance: string;
+  node: string;
+  dueAt: number;
+}
+
+export interface RunDetail {
+  run: RunInfo;
+  summary: Omit<RunSummary, 'visited'>;
+  userTasks: OpenUserTask[];
+  jobs: WaitingJob[];
+  timers: PendingTimer[];
+}
+
+export interface ExportedChain {
+  run: RunMeta;
+  xml: string | undefined;
+  records: TokenRecord[];
+}
+
+export type Unsubscribe = () => void;
+export type RecordsListener = (records: TokenRecord[]) => void;
+/** Called whenever some run changed (created, advanced, paused, resumed, finished). */
+export type RunsListener = (runId: string) => void;
+
+export interface RunFilterInput {
+  status?: RunStatus | RunStatus[];
+  processId?: string;
+  diagramId?: string;
+}
+
+/** The write failures a test can inject (R19): the next chain transaction throws this DOMException. */
+export type SimulatedFailure = 'QuotaExceededError' | 'AbortError';
+
+export interface EngineHostApi {
+  /** Compiles XML and reports its problems (nothing is stored). */
+  loadDiagram(xml: string): Promise<CompileOutcome>;
+  /** Saves a diagram version (compiling it first); `ok: false` outcomes are saved too. */
+  saveDiagram(input: { id?: string; name: string; xml: string }): Promise<CompileOutcome & { diagram: DiagramSummary }>;
+  listDiagrams(): Promise<DiagramSummary[]>;
+  /** Starts a run; resolves once its first step is committed. Throws with the problems on invalid XML. */
+  startRun(input: StartInput): Promise<{ runId: string }>;
+  listRuns(filter?: RunFilterInput): Promise<RunInfo[]>;
+  getRun(runId: string): Promise<RunDetail | undefined>;
+  records(runId: string, fromSeq?: number): Promise<TokenRecord[]>;
+  /** Sends the run's records from `fromSeq` now and every committed one after, in seq order, once each. */
+  subscribeRecords(runId: string, fromSeq: number, listener: RecordsListener): Promise<Unsubscribe>;
+  subscribeRuns(listener: RunsListener): Promise<Unsubscribe>;
+  listUserTasks(runId?: string): Promise<OpenUserTask[]>;
+  completeUserTask(runId: string, instance: string, variables?: Record<string, unknown>): Promise<void>;
+  /** To one run, or (no runId) to every running run. */
+  correlateMessage(input: { name: string; runId?: string; correlationKey?: string; variables?: Record<string, unknown> }): Promise<void>;
+  broadcastSignal(name: string, variables?: Record<string, unknown>): Promise<void>;
+  cancelRun(runId: string): Promise<void>;
+  resolveIncident(runId: string, incident: string): Promise<void>;
+  /** Resumes a run paused by a failed write: it is recovered from its committed records. */
+  resumeRun(runId: string): Promise<void>;
+  exportChain(runId: string): Promise<ExportedChain>;
+  verifyRun(runId: string): Promise<VerifyResult>;
+  /** Test hook (R19): the next chain write in this worker fails with this DOMException. */
+  simulateWriteFailure(kind: SimulatedFailure): Promise<void>;
+}
