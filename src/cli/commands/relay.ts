@@ -94,7 +94,14 @@ export const relay: Command = {
       version: packageVersion(root),
       log: (line) => process.stderr.write(`${line}\n`)
     });
-    const { url } = await server.listen();
+    let url: string;
+    try {
+      ({ url } = await server.listen());
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      process.stderr.write(`tessera relay: ${flags.host}:${flags.port} is in use; stop the other server or pass --port\n`);
+      return 1;
+    }
     process.stdout.write(
       `Tessera relay on ${url}\nOpen ${url} in your browser.\n` +
         `  app:   ${staticDir}\n  data:  ${dataDir}\n` +
