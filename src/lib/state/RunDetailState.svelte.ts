@@ -1,0 +1,98 @@
+/** One run as its detail page shows it: live records, what it waits for, its pause, its verification. */
+import type { TokenRecord, VerifyResult } from '../engine/index.js';
+import type { EngineClient } from '../worker/EngineClient.js';
+import type { RunDetail } from '../worker/api.js';
+
+export class RunDetailState {
+  readonly runId: string;
+  detail = $state.raw<RunDetail | undefined>(undefined);
+  records = $state.raw<TokenRecord[]>([]);
+  missing = $state(false);
+  verdict = $state.raw<VerifyResult | undefined>(undefined);
+  error = $state<string | undefined>(undefined);
+  readonly #client: EngineClient;
+
+  constructor(client: EngineClient, runId: string) {
+    this.#client = client;
+    this.runId = runId;
+  }
+
+  start(): () => void {
+    const offs: (() => void)[] = [];
+    let stopped = false;
+    const follow = async () => {
+      while (offs.length) offs.pop()!();
+      const fromSeq = this.records.length;
+      const subscriptions = await Promise.all([
+        this.#client.subscribeRecords(this.runId, fromSeq, (records) => {
+          this.records = [...this.records, ...records.filter((r) => r.seq >= this.records.length)];
+          void this.refresh();
+        }),
+        this.#client.subscribeRuns((runId) => {
+          if (runId === this.runId) void this.refresh();
+        })
+      ]);
+      if (stopped) subscriptions.forEach((off) => off());
+      else offs.push(...subscriptions);
+      await this.refresh();
+    };
+    void follow();
+    const offRestart = this.#client.onRestart(() => void follow());
+    return () => {
+      stopped = true;
+      offRestart();
+      while (offs.length) offs.pop()!();
+    };
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const detail = await this.#client.api.getRun(this.runId);
+      this.detail = detail;
+      this.missing = detail === undefined;
+    } catch (error) {
+      this.error = message(error);
+    }
+  }
+
+  /** Runs an action on the run, showing its error instead of throwing. */
+  async act(action: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await action();
+      this.error = undefined;
+      await this.refresh();
+      return true;
+    } catch (error) {
+      this.error = message(error);
+      return false;
+    }
+  }
+
+  complete(instance: string, variables: Record<string, unknown>): Promise<boolean> {
+    return this.act(() => this.#client.api.completeUserTask(this.runId, instance, variables));
+  }
+
+  cancel(): Promise<boolean> {
+    return this.act(() => this.#client.api.cancelRun(this.runId));
+  }
+
+  resume(): Promise<boolean> {
+    return this.act(() => this.#client.api.resumeRun(this.runId));
+  }
+
+  resolveIncident(incident: string): Promise<boolean> {
+    return this.act(() => this.#client.api.resolveIncident(this.runId, incident));
+  }
+
+  async verify(): Promise<void> {
+    await this.act(async () => (this.verdict = await this.#client.api.verifyRun(this.runId)));
+  }
+
+  async exportChain(): Promise<string> {
+    return JSON.stringify(await this.#client.api.exportChain(this.runId), null, 2);
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
