@@ -181,6 +181,6 @@ describe('tests/cliRun: run, complete, history, verify as separate processes', (
     const allowed = tessera('run', fixture('cli-commands.bpmn'), '--allow', 'node', '--json');
     expect(allowed.status).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(200); // the timer really waited
-    expect(json(allowed.stdout)).toMatchObject({ status: 'completed', visited: ['Start', 'Echo', 'Wait', 'End'] });
+    expect(json(allowed.stdout)).toMatchObject({ status: 'completed', visited: ['Start', 'Echo', 'Wait', 'End'], variables: { echo: { exitCode: 0, stdout: 'hello' } } });
   });
 });

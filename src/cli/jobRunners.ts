@@ -1,5 +1,6 @@
 /** Binds the CLI's job dispatcher to the sandboxed script runner and the command executor. */
 import { getQuickJS } from 'quickjs-emscripten';
+import { runCommand } from '../lib/runtime/commands/runCommand.js';
 import { runScript } from '../lib/runtime/sandbox/runScript.js';
 import type { CommandRunner, ScriptRunner } from './localJobs.js';
 
@@ -11,9 +12,5 @@ export const runSandboxedScript: ScriptRunner = async (source, variables) => {
   return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: { message: outcome.error.message } };
 };
 
-/** The command executor (runtime/commands/runCommand.ts), loaded on first use. */
-export const runAllowListedCommand: CommandRunner = async (cmd, opts) => {
-  // Loaded lazily: a run without service-task commands never spawns anything.
-  const module = (await import('../lib/runtime/commands/runCommand.js')) as { runCommand: CommandRunner };
-  return module.runCommand(cmd, opts);
-};
+/** The command executor: allow-listed argv, no shell, minimal env, time limit, process-group kill. */
+export const runAllowListedCommand: CommandRunner = runCommand;

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { JobPayload } from '../lib/engine/effects.js';
 import type { JobDispatch, JobOutcome } from '../lib/runtime/ports.js';
-import { LocalJobs, type CommandResult, type LocalJobsOptions } from './localJobs.js';
+import type { CommandOutcome } from '../lib/runtime/commands/runCommand.js';
+import { LocalJobs, type LocalJobsOptions } from './localJobs.js';
 
 function job(payload: JobPayload): JobDispatch {
   return { type: 'job.dispatch', runId: 'r', key: 'r:i1:1', instance: 'i1', node: 'Task', attempt: 1, payload, variables: { x: 2 } };
 }
+
+const exited = (exitCode: number, stdout: string, stderr: string): CommandOutcome =>
+  ({ status: 'exited', exitCode, stdout, stderr, truncated: false, durationMs: 1 });
 
 const command = (args: string[]): JobPayload => ({ kind: 'command', command: { args, env: {}, retries: 0 } });
 
@@ -13,7 +17,7 @@ function outcomeOf(opts: Partial<LocalJobsOptions>, payload: JobPayload): Promis
   const jobs = new LocalJobs({
     allow: ['node'],
     allowScripts: false,
-    runCommand: async () => ({ exitCode: 0, stdout: 'hi', stderr: '', timedOut: false }),
+    runCommand: async () => exited(0, 'hi', ''),
     runScript: async () => ({ ok: true, value: 42 }),
     ...opts
   });
@@ -28,13 +32,13 @@ describe('cli/localJobs', () => {
   });
 
   it('fails a refused command, naming the allow-list', async () => {
-    const refused = async (): Promise<CommandResult> => ({ exitCode: null, stdout: '', stderr: '', timedOut: false, refused: true });
+    const refused = async (): Promise<CommandOutcome> => ({ status: 'refused', reason: '"rm" is not in the allow-list' });
     const outcome = await outcomeOf({ runCommand: refused }, command(['rm', '-rf', '/']));
-    expect(outcome).toMatchObject({ type: 'job.failed', error: { message: expect.stringMatching(/"rm" is not in the allow-list/) } });
+    expect(outcome).toMatchObject({ type: 'job.failed', error: { message: 'command refused: "rm" is not in the allow-list' } });
   });
 
   it('fails a non-zero exit with the exit code as the error code', async () => {
-    const exit3 = async (): Promise<CommandResult> => ({ exitCode: 3, stdout: '', stderr: 'boom\n', timedOut: false });
+    const exit3 = async (): Promise<CommandOutcome> => exited(3, '', 'boom\n');
     await expect(outcomeOf({ runCommand: exit3 }, command(['node']))).resolves.toMatchObject({
       type: 'job.failed', error: { code: '3', message: 'node exited with 3: boom' }
     });
@@ -48,7 +52,7 @@ describe('cli/localJobs', () => {
 
   it('never reports a cancelled job', async () => {
     let release: () => void = () => undefined;
-    const slow = () => new Promise<CommandResult>((resolve) => (release = () => resolve({ exitCode: 0, stdout: '', stderr: '', timedOut: false })));
+    const slow = () => new Promise<CommandOutcome>((resolve) => (release = () => resolve(exited(0, '', ''))));
     const jobs = new LocalJobs({ allow: [], allowScripts: false, runCommand: slow, runScript: async () => ({ ok: true, value: 1 }) });
     let reported = false;
     jobs.dispatch(job(command(['node'])), () => (reported = true));

@@ -3,21 +3,11 @@
  * scripts (QuickJS sandbox, only with --allow-scripts) and HTTP calls in this process.
  */
 import type { ResolvedCommand, ResolvedHttp } from '../lib/engine/effects.js';
+import type { CommandOutcome, RunCommandOptions } from '../lib/runtime/commands/runCommand.js';
 import type { JobDispatch, JobDispatcher, JobOutcome } from '../lib/runtime/ports.js';
 
-export interface CommandResult {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  refused?: string | boolean;
-}
-
 /** The command executor's signature (src/lib/runtime/commands/runCommand.ts). */
-export type CommandRunner = (
-  cmd: ResolvedCommand,
-  opts: { allow: string[]; timeoutMs?: number; signal?: AbortSignal }
-) => Promise<CommandResult>;
+export type CommandRunner = (cmd: ResolvedCommand, opts: RunCommandOptions) => Promise<CommandOutcome>;
 
 /** Runs a JavaScript script task's source against its variables; resolves to its value or an error. */
 export type ScriptRunner = (
@@ -81,27 +71,30 @@ export class LocalJobs implements JobDispatcher {
 
   async #command(job: JobDispatch, command: ResolvedCommand, signal: AbortSignal): Promise<JobOutcome> {
     const timeoutMs = job.timeoutMs ?? command.timeoutMs ?? this.#opts.defaultTimeoutMs;
-    const result = await this.#opts.runCommand(command, {
+    const outcome = await this.#opts.runCommand(command, {
       allow: this.#opts.allow,
       signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs })
     });
     const exe = command.args[0] ?? '';
-    if (result.refused) {
-      const why = typeof result.refused === 'string' ? result.refused : `"${exe}" is not in the allow-list (--allow)`;
-      return failed(job, `command refused: ${why}`);
+    switch (outcome.status) {
+      case 'refused':
+        return failed(job, `command refused: ${outcome.reason}`);
+      case 'spawn-failed':
+        return failed(job, `command ${exe} could not start: ${outcome.reason}`);
+      case 'timeout':
+        return failed(job, `command ${exe} timed out`);
+      case 'cancelled':
+        return failed(job, `command ${exe} was cancelled`);
+      case 'exited': {
+        const result = { exitCode: outcome.exitCode, stdout: outcome.stdout, stderr: outcome.stderr };
+        if (outcome.exitCode === 0) return { type: 'job.completed', instance: job.instance, result };
+        const tail = outcome.stderr.trim().split('\n').slice(-3).join(' | ');
+        const message = `${exe} exited with ${outcome.exitCode}${tail ? `: ${tail}` : ''}`;
+        // The exit code as error code: an error boundary event can catch a specific failure.
+        return { type: 'job.failed', instance: job.instance, error: { message, code: String(outcome.exitCode) } };
+      }
     }
-    if (result.timedOut) return failed(job, `command ${exe} timed out`);
-    const output = { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-    if (result.exitCode !== 0) {
-      const tail = result.stderr.trim().split('\n').slice(-3).join(' | ');
-      return {
-        type: 'job.failed',
-        instance: job.instance,
-        error: { message: `${exe} exited with ${String(result.exitCode)}${tail ? `: ${tail}` : ''}`, code: String(result.exitCode) }
-      };
-    }
-    return { type: 'job.completed', instance: job.instance, result: output };
   }
 }
 
