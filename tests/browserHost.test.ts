@@ -62,4 +62,124 @@ describe('tests/browserHost: the engine worker on IndexedDB in Chromium', () => 
     await waitForRun(page, runId, (d) => d.run.status === 'completed', 5000);
     expect((await verify(page, runId)).ok).toBe(true);
   });
+
+  it('terminating the worker mid-run and recovering gives the same chain as an uninterrupted run (R1/R2)', async () => {
+    await openRuns(page, relay.url);
+    // given an uninterrupted run of the review model: approve, script, then the job that waits for a runner
+    const reference = await startRun(page, { xml: reviewXml, variables: { items } });
+    await waitForRun(page, reference, (d) => d.userTasks.length === 1);
+    await page.evaluate(async (id) => {
+      const api = window.tesseraEngine!.api;
+      await api.completeUserTask(id, (await api.getRun(id))!.userTasks[0]!.instance, { ok: true });
+    }, reference);
+    const refDone = await waitForRun(page, reference, (d) => d.jobs.some((j) => j.node === 'Ship'));
+    expect(refDone.jobs.find((j) => j.node === 'Ship')?.note).toBe('needs a runner (relay)');
+    expect(refDone.summary.variables).toMatchObject({ total: 42, ok: true });
+
+    // when the same model runs with the worker terminated after each of its steps
+    const runId = await startRun(page, { xml: reviewXml, variables: { items } });
+    await page.evaluate(() => window.tesseraEngine!.restart());
+    const waiting = await waitForRun(page, runId, (d) => d.userTasks.length === 1);
+    // completing the task, then killing the worker at once (the script job is in flight or just recorded)
+    await page.evaluate(
+      async ([id, instance]) => {
+        await window.tesseraEngine!.api.completeUserTask(id!, instance!, { ok: true });
+        window.tesseraEngine!.restart();
+      },
+      [runId, waiting.userTasks[0]!.instance]
+    );
+    await page.evaluate(() => window.tesseraEngine!.restart());
+    const done = await waitForRun(page, runId, (d) => d.jobs.some((j) => j.node === 'Ship'));
+
+    // then the chain has the same shape, verifies, and has no gap or duplicate
+    const chain = await records(page, runId);
+    expect(shape(chain)).toEqual(shape(await records(page, reference)));
+    expect(contiguous(chain)).toBe(true);
+    expect((await verify(page, runId)).ok).toBe(true);
+    expect(done.summary.variables).toEqual(refDone.summary.variables);
+  });
+
+  it('two tabs: one executes, the other watches live and its completion reaches the executor (R20)', async () => {
+    // given a run started in tab A, waiting for approval
+    await openRuns(page, relay.url);
+    const runId = await startRun(page, { xml: reviewXml, variables: { items } });
+    await waitForRun(page, runId, (d) => d.userTasks.length === 1);
+    // when tab B opens the run's page
+    const tabB = await browser.context.newPage();
+    await openRuns(tabB, relay.url, `/runs/${runId}`);
+    // then exactly one lock is held for the run, by A
+    const held = await tabB.evaluate(async (id) => (await navigator.locks.query()).held?.filter((l) => l.name === `run:${id}`).length, runId);
+    expect(held).toBe(1);
+    expect((await waitForRun(tabB, runId, (d) => d.run.executing === 'elsewhere')).run.executing).toBe('elsewhere');
+    expect((await waitForRun(page, runId, (d) => d.run.executing === 'here')).run.executing).toBe('here');
+    // when B completes the task from its UI
+    await tabB.getByRole('button', { name: 'Complete Approve order' }).click();
+    // then A executes it, and B's timeline shows the records live
+    await waitForRun(page, runId, (d) => d.jobs.some((j) => j.node === 'Ship'));
+    const count = (await records(page, runId)).length;
+    await tabB.locator(`tr[data-seq="${count - 1}"]`).waitFor({ timeout: 10_000 });
+    await tabB.screenshot({ path: `${shots}/run-detail-watching.png`, fullPage: true });
+    // when A closes, B takes over within seconds
+    const started = Date.now();
+    await page.close();
+    await waitForRun(tabB, runId, (d) => d.run.executing === 'here', 5000);
+    console.log(`takeover after ${Date.now() - started} ms`);
+    // and a message-free cancel from B is executed by B, without duplicates
+    await tabB.evaluate((id) => window.tesseraEngine!.api.cancelRun(id), runId);
+    await waitForRun(tabB, runId, (d) => d.run.status === 'cancelled');
+    const chain = await records(tabB, runId);
+    expect(contiguous(chain)).toBe(true);
+    expect((await verify(tabB, runId)).ok).toBe(true);
+    page = tabB;
+  });
+
+  it('a quota failure pauses the run with a clear message; nothing recorded is lost; it resumes (R19)', async () => {
+    // given a run waiting for approval, on its page
+    await openRuns(page, relay.url);
+    const runId = await startRun(page, { xml: reviewXml, variables: { items } });
+    await page.goto(`${relay.url}/runs/${runId}`);
+    await page.getByRole('button', { name: 'Complete Approve order' }).waitFor();
+    const before = await records(page, runId);
+    // when the next chain write hits a full disk
+    await page.evaluate(() => window.tesseraEngine!.api.simulateWriteFailure('QuotaExceededError'));
+    await page.getByRole('button', { name: 'Complete Approve order' }).click();
+    // then the run pauses with a clear message and nothing was lost
+    const banner = page.getByRole('alert').filter({ hasText: 'This run is paused' });
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toContain('Storage is full');
+    await page.screenshot({ path: `${shots}/run-paused-quota.png`, fullPage: true });
+    expect(await records(page, runId)).toEqual(before);
+    expect((await verify(page, runId)).ok).toBe(true);
+    // when the person resumes and completes the task again
+    await page.getByRole('button', { name: 'Resume run' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Complete Approve order' }).click();
+    // then the run goes on, and its chain verifies with no gap
+    const done = await waitForRun(page, runId, (d) => d.jobs.some((j) => j.node === 'Ship'));
+    expect(done.summary.variables).toMatchObject({ total: 42 });
+    const chain = await records(page, runId);
+    expect(contiguous(chain)).toBe(true);
+    expect((await verify(page, runId)).ok).toBe(true);
+  });
+
+  it('a quota failure on a timer step pauses, and resuming fires the timer again', async () => {
+    await openRuns(page, relay.url);
+    const runId = await startRun(page, { xml: timerXml });
+    await waitForRun(page, runId, (d) => d.timers.length === 1);
+    await page.evaluate(() => window.tesseraEngine!.api.simulateWriteFailure('QuotaExceededError'));
+    const paused = await waitForRun(page, runId, (d) => d.run.paused !== undefined, 8000);
+    expect(paused.run.status).toBe('running');
+    await page.evaluate((id) => window.tesseraEngine!.api.resumeRun(id), runId);
+    await waitForRun(page, runId, (d) => d.run.status === 'completed', 5000);
+    expect(contiguous(await records(page, runId))).toBe(true);
+    expect((await verify(page, runId)).ok).toBe(true);
+  });
+
+  it('shows the runs list', async () => {
+    await page.goto(`${relay.url}/runs`);
+    await page.getByRole('table').waitFor();
+    await page.screenshot({ path: `${shots}/runs-list.png`, fullPage: true });
+    expect(await page.getByRole('row').count()).toBeGreaterThan(4);
+  });
 });
+
