@@ -29,7 +29,7 @@ export function records(page: Page, runId: string): Promise<TokenRecord[]> {
 }
 
 export function verify(page: Page, runId: string): Promise<VerifyResult> {
-  return page.evaluate((id) => window.tesseraEngine!.api.verifyRun(id), runId);
+  return page.evaluate((id): Promise<VerifyResult> => window.tesseraEngine!.api.verifyRun(id), runId);
 }
 
 /** Polls until the run's detail satisfies `done` (or throws after `timeoutMs`). */

@@ -63,7 +63,9 @@ export class RunDetailState {
       await this.refresh();
       return true;
     } catch (error) {
-      this.error = message(error);
+      await this.refresh();
+      // A failed write pauses the run: its banner says why, better than the raw error.
+      this.error = this.detail?.run.paused ? undefined : message(error);
       return false;
     }
   }
