@@ -108,9 +108,20 @@ export class Stepper {
       this.state.seq,
       this.state.head
     );
+    if (record.kind === 'token' && record.status !== 'waiting') this.cancelTimersOf(record.instance);
     applyRecord(this.state, record);
     this.records.push(record);
     return record;
+  }
+
+  /** An instance stops waiting: the host drops the timers it armed (boundaries, retry backoff). */
+  private cancelTimersOf(instance: string): void {
+    const wait = this.state.waits[instance];
+    if (!wait) return;
+    for (const sub of Object.values(this.state.subs)) {
+      if (sub.owner === instance && sub.kind === 'timer') this.effect({ type: 'timer.cancel', timerId: sub.id });
+    }
+    if (wait.retryAt !== undefined && wait.job) this.effect({ type: 'timer.cancel', timerId: `retry:${wait.job.key}` });
   }
 
   /** A token record for `move` at its node; a lineage that ends here may complete its scope. */
@@ -333,13 +344,10 @@ export class Stepper {
     return this.emit({ status, token, previousToken: live.last, node: live.node, instance, data });
   }
 
-  /** Effects that take back what a waiting instance asked for. */
+  /** Effects that take back the job or user task of a cancelled instance (its timers go in `emit`). */
   withdraw(instance: string): void {
     const wait: WaitState | undefined = this.state.waits[instance];
     if (!wait) return;
-    for (const sub of Object.values(this.state.subs)) {
-      if (sub.owner === instance && sub.kind === 'timer') this.effect({ type: 'timer.cancel', timerId: sub.id });
-    }
     if (wait.job) this.effect({ type: 'job.cancel', key: wait.job.key, instance });
     if (this.node(wait.node).type === 'userTask') this.effect({ type: 'userTask.close', instance });
   }

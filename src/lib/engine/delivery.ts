@@ -154,7 +154,7 @@ function varsFor(s: Stepper, scope: string, vars: Variables): Writes | undefined
 
 function userTaskCompleted(s: Stepper, event: Extract<EngineEvent, { type: 'userTask.completed' }>): void {
   const candidates = Object.entries(s.state.waits)
-    .filter(([id, w]) => (event.instance ? id === event.instance : w.node === event.node) && s.node(w.node).type === 'userTask')
+    .filter(([id, w]) => (event.instance ? id === event.instance : w.node === event.node) && !w.mi && s.node(w.node).type === 'userTask')
     .sort((a, b) => a[1].seq - b[1].seq);
   const found = candidates[0];
   if (!found) {

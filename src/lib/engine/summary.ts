@@ -61,7 +61,8 @@ export function pendingEffects(model: ProcessModel, state: RunState): Effect[] {
     }
   }
   for (const [instance, wait] of Object.entries(state.waits).sort((a, b) => a[1].seq - b[1].seq)) {
-    if (wait.incident) continue;
+    // A multi-instance body is bookkeeping: its inner instances are what people and runners see.
+    if (wait.incident || wait.mi) continue;
     const node = findNode(model, wait.node);
     if (!node) continue;
     // Re-evaluating job arguments and forms at the wait's own time keeps them as first issued.

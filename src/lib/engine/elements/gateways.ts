@@ -80,9 +80,6 @@ export function fireEventGateway(s: Stepper, gatewayInstance: string, target: st
   const gateway = s.node(wait.node);
   const flow = gateway.outgoing.find((id) => s.flow(id).target === target);
   const move: Move = { token: wait.token, node: gateway.id, previous: s.state.tokens[wait.token]?.last ?? '', ...(wait.flow ? { flow: wait.flow } : {}) };
-  for (const sub of Object.values(s.state.subs)) {
-    if (sub.owner === gatewayInstance && sub.kind === 'timer') s.effect({ type: 'timer.cancel', timerId: sub.id });
-  }
   s.tokenRecord(move, gatewayInstance, 'completed');
   s.push({ token: wait.token, node: target, ...(flow ? { flow } : {}), previous: move.previous, triggered: trigger });
 }
