@@ -23,7 +23,17 @@ export type Feature =
   | 'boundaryTimer'
   | 'boundaryError'
   | 'multiInstance'
-  | 'eventGateway';
+  | 'eventGateway'
+  /** `tessera:command` service tasks with retries and a retry backoff (retry timers). */
+  | 'commandTask'
+  /** Timer and error boundary events on embedded sub-processes. */
+  | 'subProcessBoundary'
+  /** An error end event inside a sub-process, behind an exclusive gateway. */
+  | 'errorEnd'
+  /** A terminate end event inside a sub-process, behind an exclusive gateway. */
+  | 'terminate'
+  /** Event sub-processes: non-interrupting message starts, interrupting timer starts. */
+  | 'eventSubProcess';
 
 export interface GenerateOptions {
   /** Deepest nesting of blocks inside blocks (default 3). */
@@ -37,14 +47,18 @@ export interface GenerateOptions {
 /** What a test may send to a run of the model, and the shapes it can check afterwards. */
 export interface ModelMeta {
   readonly userTasks: string[];
-  /** Service tasks (zeebe job types) and the error codes a boundary on them catches ('*' = any). */
-  readonly jobs: { node: string; type: string; retries: number; catches: string[] }[];
+  /** Service tasks (zeebe job types or commands) and the error codes a boundary on them catches ('*' = any). */
+  readonly jobs: { node: string; type: string; retries: number; catches: string[]; command?: { backoff: string } }[];
   /** Every error code declared in the document. */
   readonly errorCodes: string[];
   /** Message catch events: the message name and the correlation key its subscription will carry. */
   readonly messages: { node: string; name: string; correlationKey?: string }[];
   readonly timers: { node: string; iso: string }[];
   readonly boundaries: { node: string; attachedTo: string; kind: 'timer' | 'error'; interrupting: boolean }[];
+  /** Error end events (in sub-processes) and the code they throw. */
+  readonly errorEnds: { node: string; code: string }[];
+  readonly terminateEnds: string[];
+  readonly eventSubProcesses: { node: string; start: string; kind: 'message' | 'timer'; interrupting: boolean }[];
   readonly parallel: { fork: string; join: string; branches: number }[];
   readonly inclusive: { split: string; join: string; branches: number }[];
   readonly exclusive: { split: string; merge: string; branches: number }[];
@@ -97,6 +111,7 @@ type LeafKind = 'task' | 'userTask' | 'serviceTask' | 'scriptTask' | 'timer' | '
 class Generator {
   private n = 0;
   private leaves = 0;
+  private messages = 1;
   private readonly roots: string[] = [];
   readonly variables: Record<string, unknown> = {};
   readonly meta: ModelMeta = {
@@ -106,6 +121,9 @@ class Generator {
     messages: [],
     timers: [],
     boundaries: [],
+    errorEnds: [],
+    terminateEnds: [],
+    eventSubProcesses: [],
     parallel: [],
     inclusive: [],
     exclusive: [],
@@ -131,6 +149,7 @@ class Generator {
     const end = this.end(scope);
     this.flow(scope, start, body.entry);
     this.flow(scope, body.exit, end);
+    if (this.on('eventSubProcess') && this.chance(0.3)) this.eventSubProcess(scope);
     return `${this.roots.join('\n')}\n<bpmn:process id="${id}" isExecutable="true">\n${scope.parts.join('\n')}\n</bpmn:process>`;
   }
 
@@ -307,6 +326,10 @@ class Generator {
     return { entry: split, exit: join };
   }
 
+  /**
+   * An embedded sub-process around a block. Its way out may pass an exclusive gateway to an
+   * error or terminate end; it may carry timer/error boundaries and an event sub-process.
+   */
   private subProcess(scope: Scope, depth: number): Block {
     const inner: Scope = { parts: [] };
     const id = this.id('Sub');
@@ -314,11 +337,112 @@ class Generator {
     const body = this.block(inner, depth + 1);
     const end = this.end(inner);
     this.flow(inner, start, body.entry);
-    this.flow(inner, body.exit, end);
+    const exit = this.weighted<'plain' | 'error' | 'terminate'>({ plain: 6, error: this.on('errorEnd') ? 1.5 : 0, terminate: this.on('terminate') ? 1 : 0 });
+    let thrown: string | undefined;
+    if (exit === 'plain') this.flow(inner, body.exit, end);
+    else {
+      const v = this.conditionVar();
+      const gateway = this.id('XE');
+      let special: string;
+      if (exit === 'error') {
+        thrown = this.declareError('S');
+        special = this.node(inner, 'endEvent', 'EE', `<bpmn:errorEventDefinition errorRef="Error_${thrown}"/>`);
+        this.meta.errorEnds.push({ node: special, code: thrown });
+      } else {
+        special = this.node(inner, 'endEvent', 'TE', '<bpmn:terminateEventDefinition/>');
+        this.meta.terminateEnds.push(special);
+      }
+      this.flow(inner, gateway, special, `=${v} >= ${this.int(10)}`);
+      const otherwise = this.flow(inner, gateway, end);
+      inner.parts.push(`<bpmn:exclusiveGateway id="${gateway}" default="${otherwise}"/>`);
+      this.size++;
+      this.flow(inner, body.exit, gateway);
+    }
+    if (this.on('eventSubProcess') && this.chance(0.2)) this.eventSubProcess(inner);
     scope.parts.push(`<bpmn:subProcess id="${id}">\n${inner.parts.join('\n')}\n</bpmn:subProcess>`);
     this.size++;
     this.meta.subProcesses.push(id);
-    return { entry: id, exit: id };
+    if (!this.on('subProcessBoundary')) return { entry: id, exit: id };
+    // Boundaries: an error boundary (its own code, catch-all, or none: the error goes further out), a timer.
+    const interrupting: string[] = [];
+    if (thrown && this.chance(0.7)) {
+      const ref = this.chance(0.8) ? ` errorRef="Error_${thrown}"` : '';
+      const boundary = this.node(scope, 'boundaryEvent', 'BE', `<bpmn:errorEventDefinition${ref}/>`, ` attachedToRef="${id}"`);
+      this.meta.boundaries.push({ node: boundary, attachedTo: id, kind: 'error', interrupting: true });
+      interrupting.push(boundary);
+    }
+    if (this.chance(0.3)) {
+      const cancel = this.chance(0.6);
+      const iso = `PT${20 + this.int(60)}S`;
+      const boundary = this.node(
+        scope,
+        'boundaryEvent',
+        'BT',
+        `<bpmn:timerEventDefinition><bpmn:timeDuration>${iso}</bpmn:timeDuration></bpmn:timerEventDefinition>`,
+        ` attachedToRef="${id}"${cancel ? '' : ' cancelActivity="false"'}`
+      );
+      this.meta.boundaries.push({ node: boundary, attachedTo: id, kind: 'timer', interrupting: cancel });
+      this.meta.timers.push({ node: boundary, iso });
+      if (cancel) interrupting.push(boundary);
+      else {
+        const task = this.node(scope, 'task', 'H');
+        this.flow(scope, boundary, task);
+        this.flow(scope, task, this.end(scope));
+      }
+    }
+    if (interrupting.length === 0) return { entry: id, exit: id };
+    const merge = this.node(scope, 'exclusiveGateway', 'BM');
+    this.flow(scope, id, merge);
+    for (const boundary of interrupting) this.handler(scope, boundary, merge);
+    return { entry: id, exit: merge };
+  }
+
+  /** Declares a BPMN error with a fresh code (prefix + number). */
+  private declareError(prefix: string): string {
+    const code = `${prefix}${this.meta.errorCodes.length + 1}`;
+    this.meta.errorCodes.push(code);
+    this.roots.push(`<bpmn:error id="Error_${code}" errorCode="${code}"/>`);
+    return code;
+  }
+
+  /** Declares a message (with a correlation key variable most of the time). */
+  private declareMessage(): { messageId: string; name: string; correlationKey?: string } {
+    const k = this.messages++;
+    const name = `msg${k}`;
+    const messageId = `Message_${k}`;
+    if (!this.chance(0.7)) {
+      this.roots.push(`<bpmn:message id="${messageId}" name="${name}"/>`);
+      return { messageId, name };
+    }
+    const correlationKey = `key-${k}`;
+    this.variables[`key${k}`] = correlationKey;
+    this.roots.push(`<bpmn:message id="${messageId}" name="${name}"><bpmn:extensionElements><zeebe:subscription correlationKey="=key${k}"/></bpmn:extensionElements></bpmn:message>`);
+    return { messageId, name, correlationKey };
+  }
+
+  /** An event sub-process in `scope`: a non-interrupting message start, or an interrupting timer start. */
+  private eventSubProcess(scope: Scope): void {
+    const inner: Scope = { parts: [] };
+    const id = this.id('ESP');
+    const kind = this.chance(0.6) ? 'message' : 'timer';
+    let start: string;
+    if (kind === 'message') {
+      const message = this.declareMessage();
+      start = this.node(inner, 'startEvent', 'ES', `<bpmn:messageEventDefinition messageRef="${message.messageId}"/>`, ' isInterrupting="false"');
+      this.meta.messages.push({ node: start, name: message.name, ...(message.correlationKey ? { correlationKey: message.correlationKey } : {}) });
+    } else {
+      const iso = `PT${5 + this.int(6)}M`;
+      start = this.node(inner, 'startEvent', 'ES', `<bpmn:timerEventDefinition><bpmn:timeDuration>${iso}</bpmn:timeDuration></bpmn:timerEventDefinition>`);
+      this.meta.timers.push({ node: start, iso });
+    }
+    const work = this.chance(0.5) && this.on('userTask') ? this.node(inner, 'userTask', 'UT') : this.node(inner, 'task', 'H');
+    if (work.startsWith('UT')) this.meta.userTasks.push(work);
+    const end = this.end(inner);
+    this.flow(inner, start, work);
+    this.flow(inner, work, end);
+    scope.parts.push(`<bpmn:subProcess id="${id}" triggeredByEvent="true">\n${inner.parts.join('\n')}\n</bpmn:subProcess>`);
+    this.size++;
+    this.meta.eventSubProcesses.push({ node: id, start, kind, interrupting: kind === 'timer' });
   }
 
   private leaf(scope: Scope): Block {
@@ -371,20 +495,9 @@ class Generator {
   }
 
   private messageCatch(scope: Scope, prefix = 'Msg'): string {
-    const k = this.meta.messages.length + 1;
-    const name = `msg${k}`;
-    const keyed = this.chance(0.7);
-    const messageId = `Message_${k}`;
-    let correlationKey: string | undefined;
-    if (keyed) {
-      correlationKey = `key-${k}`;
-      this.variables[`key${k}`] = correlationKey;
-      this.roots.push(`<bpmn:message id="${messageId}" name="${name}"><bpmn:extensionElements><zeebe:subscription correlationKey="=key${k}"/></bpmn:extensionElements></bpmn:message>`);
-    } else {
-      this.roots.push(`<bpmn:message id="${messageId}" name="${name}"/>`);
-    }
-    const id = this.node(scope, 'intermediateCatchEvent', prefix, `<bpmn:messageEventDefinition messageRef="${messageId}"/>`);
-    this.meta.messages.push({ node: id, name, ...(correlationKey ? { correlationKey } : {}) });
+    const message = this.declareMessage();
+    const id = this.node(scope, 'intermediateCatchEvent', prefix, `<bpmn:messageEventDefinition messageRef="${message.messageId}"/>`);
+    this.meta.messages.push({ node: id, name: message.name, ...(message.correlationKey ? { correlationKey: message.correlationKey } : {}) });
     return id;
   }
 
@@ -428,17 +541,18 @@ class Generator {
     const id = this.id('ST');
     const type = `work-${id}`;
     const retries = 1 + this.int(3);
-    const definition = `<bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="${retries}"/></bpmn:extensionElements>`;
+    const command = this.on('commandTask') && this.chance(0.3) ? { backoff: `PT${1 + this.int(10)}S` } : undefined;
+    const definition = command
+      ? `<bpmn:extensionElements><tessera:command retries="${retries}" retryBackoff="${command.backoff}" resultVariable="out_${id}"><tessera:arg>echo</tessera:arg><tessera:arg>${id}</tessera:arg></tessera:command></bpmn:extensionElements>`
+      : `<bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="${retries}"/></bpmn:extensionElements>`;
     scope.parts.push(`<bpmn:serviceTask id="${id}">${definition}${loop}</bpmn:serviceTask>`);
     this.size++;
-    const job = { node: id, type, retries, catches: [] as string[] };
+    const job = { node: id, type: command ? 'command' : type, retries, catches: [] as string[], ...(command ? { command } : {}) };
     this.meta.jobs.push(job);
     if (!this.on('boundaryError') || !this.chance(0.4)) return { entry: id, exit: id };
     let ref = '';
     if (this.chance(0.8)) {
-      const code = `E${this.meta.errorCodes.length + 1}`;
-      this.meta.errorCodes.push(code);
-      this.roots.push(`<bpmn:error id="Error_${code}" errorCode="${code}"/>`);
+      const code = this.declareError('E');
       ref = ` errorRef="Error_${code}"`;
       job.catches.push(code);
     } else {
