@@ -189,6 +189,8 @@ function jobFailed(s: Stepper, instance: string, error: ErrorInfo): void {
   const node = s.node(wait.node);
   const move = moveOf(s, wait);
   if (job.retries <= 0) {
+    // Out of attempts: a failure with a code is a BPMN error an error boundary may catch.
+    if (error.code !== undefined && throwError(s, wait.scope, instance, error, node.id)) return;
     s.openIncident(instance, `${node.id}: ${error.message} (attempt ${job.attempt}, no retries left)`, 'job', node.id);
     return;
   }

@@ -90,4 +90,16 @@ describe('engine/elements/activity', () => {
     expect(h.vars()).toEqual({ n: 3 });
     expect(h.visited()).toEqual(['S', 'Inc', 'Inc', 'Inc', 'E']);
   });
+
+  it('a failed command with an exit code becomes a BPMN error once attempts run out, caught by a boundary', async () => {
+    const h = await runModel(definitions(`<bpmn:error id="Err" errorCode="2"/><bpmn:process id="P" isExecutable="true"><bpmn:startEvent id="S"/>
+      <bpmn:serviceTask id="Test">${command('retries="2"', 'npm', 'test')}</bpmn:serviceTask>
+      <bpmn:boundaryEvent id="Red" attachedToRef="Test"><bpmn:errorEventDefinition errorRef="Err"/></bpmn:boundaryEvent>
+      <bpmn:endEvent id="E"/><bpmn:endEvent id="ERed"/>${flows('S>Test', 'Test>E', 'Red>ERed')}</bpmn:process>`));
+    h.send({ type: 'job.failed', instance: h.jobs()[0]!.instance, error: { message: 'exit 2', code: '2' } });
+    expect(h.jobs()).toHaveLength(1);
+    h.send({ type: 'job.failed', instance: h.jobs()[0]!.instance, error: { message: 'exit 2', code: '2' } });
+    expect(h.visited()).toEqual(['S', 'Red', 'ERed']);
+    expect(h.state.status).toBe('completed');
+  });
 });

@@ -4,7 +4,6 @@ import type { SubscriptionSpec, TokenData } from '../recordData.js';
 import type { Move, Stepper } from '../Stepper.js';
 import { innerBody } from './multiInstance.js';
 import { armAll, type Armed } from './subscriptions.js';
-import { finishActivity } from './activity.js';
 
 /** Opens a sub-process instance and starts its none start event. */
 export function enterSubProcess(s: Stepper, move: Move, node: FlowNode, instance: string, local: Record<string, unknown> | undefined): void {
@@ -58,18 +57,6 @@ export function scopeNodeOf(s: Stepper, scope: string): string | undefined {
   const node = s.node(host.node);
   if (node.type === 'callActivity') return node.calledElement;
   return s.index.scopes[node.id] ? node.id : undefined;
-}
-
-/** A scope instance has no lineage left: its host element completes. */
-export function scopeCompleted(s: Stepper, host: Move, node: FlowNode, scope: string): void {
-  if (node.type === 'callActivity') {
-    const childVars = s.state.scopes[scope]?.vars ?? {};
-    const result = node.propagateAllChildVariables === false ? {} : childVars;
-    // The child's variables are results; the call activity has no local variables of its own left.
-    finishActivity(s, host, node, scope, undefined, result);
-    return;
-  }
-  finishActivity(s, host, node, scope, s.state.scopes[scope]?.vars, undefined);
 }
 
 /**
