@@ -265,6 +265,13 @@ describe('tests/commands (R22: runner limits)', () => {
     expect(await runCommand(command([file]), { allow: [file] })).toMatchObject({ status: 'spawn-failed' });
   });
 
+  it('reports an allowed executable that is not installed as a spawn failure, not a refusal', async () => {
+    expect(await runCommand(command(['no-such-tool-here']), { allow: ['no-such-tool-here'] })).toEqual({
+      status: 'spawn-failed',
+      reason: 'executable "no-such-tool-here" was not found in PATH (/usr/local/bin:/usr/bin:/bin)'
+    });
+  });
+
   it('runs in a fresh job directory and removes it afterwards', async () => {
     const outcome = exited(await runCommand(command(['pwd']), { allow: ['pwd'] }));
     const dir = outcome.stdout.trim();

@@ -24,30 +24,36 @@ export interface PrepareOptions {
   baseEnv?: Readonly<Record<string, string>>;
 }
 
-export type Preparation = { ok: true; command: PreparedCommand } | { ok: false; reason: string };
+export type Preparation =
+  | { ok: true; command: PreparedCommand }
+  | { ok: false; reason: string; status: 'refused' | 'spawn-failed' };
 
 /** Checks a command against the runner's rules and resolves everything needed to spawn it. */
 export function prepareCommand(cmd: ResolvedCommand, opts: PrepareOptions): Preparation {
   const secrets = opts.secrets ?? {};
   const env = buildEnvironment(cmd.env, secrets, opts.baseEnv);
-  if (!env.ok) return env;
+  if (!env.ok) return refuse(env.reason);
   const executable = resolveExecutable(cmd.args[0] ?? '', opts.allow, env.env.PATH ?? '');
-  if (!executable.ok) return executable;
+  if (!executable.ok) return { ok: false, reason: executable.reason, status: executable.missing ? 'spawn-failed' : 'refused' };
   const args: string[] = [];
   for (const [index, raw] of cmd.args.slice(1).entries()) {
     const arg = resolveSecrets(raw, secrets);
-    if (!arg.ok) return { ok: false, reason: `argument ${index + 1}: ${arg.reason}` };
-    if (arg.value.includes('\u0000')) return { ok: false, reason: `argument ${index + 1} contains NUL` };
+    if (!arg.ok) return refuse(`argument ${index + 1}: ${arg.reason}`);
+    if (arg.value.includes('\u0000')) return refuse(`argument ${index + 1} contains NUL`);
     args.push(arg.value);
   }
   const timeoutMs = opts.timeoutMs ?? timeoutOf(cmd.timeout);
   if (timeoutMs === null || !(timeoutMs > 0)) {
-    return { ok: false, reason: `timeout ${JSON.stringify(cmd.timeout)} is not a positive ISO 8601 duration without years or months` };
+    return refuse(`timeout ${JSON.stringify(cmd.timeout)} is not a positive ISO 8601 duration without years or months`);
   }
   return {
     ok: true,
     command: { file: executable.path, args, env: env.env, timeoutMs, secretValues: Object.values(secrets) }
   };
+}
+
+function refuse(reason: string): Preparation {
+  return { ok: false, reason, status: 'refused' };
 }
 
 function timeoutOf(text: string | undefined): number | null {

@@ -42,7 +42,11 @@ describe('runtime/commands/resolveExecutable', () => {
   });
 
   it('ignores relative PATH entries and reports a missing executable', () => {
-    expect(resolveExecutable('echo', ['echo'], '.:bin')).toEqual({ ok: false, reason: expect.stringMatching(/not found in PATH/) });
-    expect(resolveExecutable('no-such-tool', ['no-such-tool'], PATH)).toMatchObject({ ok: false });
+    expect(resolveExecutable('echo', ['echo'], '.:bin')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/not found in PATH/),
+      missing: true
+    });
+    expect(resolveExecutable('no-such-tool', ['no-such-tool'], PATH)).toMatchObject({ ok: false, missing: true });
   });
 });

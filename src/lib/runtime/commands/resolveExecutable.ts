@@ -1,7 +1,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 
-export type ExecutableCheck = { ok: true; path: string } | { ok: false; reason: string };
+/** `missing`: allowed, but not installed here — the runner's environment, not the command, is at fault. */
+export type ExecutableCheck = { ok: true; path: string } | { ok: false; reason: string; missing?: true };
 
 /** Bare allow-list entries: plain file names, nothing a shell or a path could reinterpret. */
 const BARE_NAME = /^[A-Za-z0-9_+][A-Za-z0-9._+-]*$/;
@@ -27,14 +28,14 @@ export function resolveExecutable(executable: string, allow: readonly string[], 
   if (executable.split('/').includes('..')) return refuse(`executable ${shown} contains ".."`);
   if (!allow.includes(executable)) return refuse(`executable ${shown} is not in the allow-list (${allow.join(', ')})`);
   if (executable.includes('/')) {
-    return isRunnableFile(executable) ? { ok: true, path: executable } : refuse(`executable ${shown} is not an executable file`);
+    return isRunnableFile(executable) ? { ok: true, path: executable } : missing(`executable ${shown} is not an executable file`);
   }
   for (const dir of searchPath.split(':')) {
     if (!path.isAbsolute(dir)) continue; // a relative PATH entry would depend on the cwd
     const candidate = path.join(dir, executable);
     if (isRunnableFile(candidate)) return { ok: true, path: candidate };
   }
-  return refuse(`executable ${shown} was not found in PATH (${searchPath})`);
+  return missing(`executable ${shown} was not found in PATH (${searchPath})`);
 }
 
 function isBareName(entry: string): boolean {
@@ -56,4 +57,8 @@ function isRunnableFile(file: string): boolean {
 
 function refuse(reason: string): ExecutableCheck {
   return { ok: false, reason };
+}
+
+function missing(reason: string): ExecutableCheck {
+  return { ok: false, reason, missing: true };
 }

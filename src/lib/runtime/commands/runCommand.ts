@@ -44,7 +44,7 @@ export type CommandOutcome =
  */
 export async function runCommand(cmd: ResolvedCommand, opts: RunCommandOptions): Promise<CommandOutcome> {
   const prepared = prepareCommand(cmd, opts);
-  if (!prepared.ok) return { status: 'refused', reason: prepared.reason };
+  if (!prepared.ok) return { status: prepared.status, reason: prepared.reason };
   if (opts.signal?.aborted) return { status: 'cancelled', stdout: '', stderr: '', truncated: false, durationMs: 0 };
   const jobDir = opts.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-job-')));
   try {

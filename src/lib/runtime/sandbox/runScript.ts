@@ -136,10 +136,13 @@ function classify(dumped: unknown, interrupted: boolean, limits: ScriptLimits): 
   const message = isRecord(dumped) && typeof dumped.message === 'string' ? dumped.message : messageOf(dumped);
   if (interrupted) return failure('timeout', `script exceeded its time limit of ${limits.timeoutMs} ms`);
   if (name === 'InvalidResult') return failure('invalid-result', message);
-  if (/out of memory/i.test(message)) {
+  // How QuickJS raises both. A script can throw look-alikes, but only to misreport its own failure.
+  if (name === 'InternalError' && message === 'out of memory') {
     return failure('memory', `script exceeded its memory limit of ${limits.memoryBytes} bytes`);
   }
-  if (/stack overflow/i.test(message)) return failure('memory', 'script overflowed its stack (too deep recursion)');
+  if (name === 'InternalError' && message === 'stack overflow') {
+    return failure('memory', 'script overflowed its stack (too deep recursion)');
+  }
   return failure('thrown', name && name !== 'Error' ? `${name}: ${message}` : message);
 }
 
