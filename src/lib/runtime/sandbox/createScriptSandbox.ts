@@ -1,4 +1,4 @@
-import type { QuickJSWASMModule } from 'quickjs-emscripten';
+import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { loadQuickJS } from './loadQuickJS.js';
 import { runScript } from './runScript.js';
 import type { ScriptLimits, ScriptOutcome } from './runScript.js';

@@ -1,5 +1,9 @@
-import { newQuickJSWASMModule, newVariant, RELEASE_SYNC } from 'quickjs-emscripten';
-import type { QuickJSWASMModule } from 'quickjs-emscripten';
+// The core package and one variant, not the `quickjs-emscripten` barrel: the barrel references
+// all four build variants, and Vite then emits all four .wasm files (4.2 MB instead of 0.5 MB).
+// Both are dependencies of quickjs-emscripten, pinned to its exact version.
+import RELEASE_SYNC from '@jitl/quickjs-wasmfile-release-sync';
+import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
+import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 
 /**
  * Loads the release-sync QuickJS build (its .wasm is a separate file).
@@ -12,5 +16,5 @@ import type { QuickJSWASMModule } from 'quickjs-emscripten';
  */
 export function loadQuickJS(wasmLocation?: string): Promise<QuickJSWASMModule> {
   const variant = wasmLocation === undefined ? RELEASE_SYNC : newVariant(RELEASE_SYNC, { wasmLocation });
-  return newQuickJSWASMModule(variant);
+  return newQuickJSWASMModuleFromVariant(variant);
 }

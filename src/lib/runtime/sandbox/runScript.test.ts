@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { QuickJSWASMModule } from 'quickjs-emscripten';
+import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { loadQuickJS } from './loadQuickJS.js';
 import { runScript } from './runScript.js';
 import type { ScriptLimits } from './runScript.js';
@@ -86,6 +86,8 @@ describe('runtime/sandbox/runScript', () => {
     // JSON.stringify recurses in C: the worst case for the host stack.
     const deep = 'let a = []; for (let i = 0; i < 100000; i++) a = [a]; return JSON.stringify(a).length';
     expect(run(deep)).toMatchObject({ ok: false, error: { kind: 'memory' } });
+    // A larger stack limit than MAX_STACK_BYTES is clamped rather than trusted.
+    expect(run(deep, {}, { ...limits, stackBytes: 4 * 1024 * 1024 })).toMatchObject({ ok: false, error: { kind: 'memory' } });
     expect(run('return 1')).toMatchObject({ ok: true, value: 1 });
   });
 

@@ -1,11 +1,12 @@
-import { shouldInterruptAfterDeadline } from 'quickjs-emscripten';
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
+// Types only: importing values from the package barrel pulls every build variant (four .wasm
+// files) into a Vite bundle; the loader chooses the one variant instead.
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { sandboxPrelude } from './sandboxPrelude.js';
 
 export interface ScriptLimits {
   timeoutMs: number;
   memoryBytes: number;
-  /** QuickJS stack limit, at most (and by default) 64 KiB: see MAX_STACK_BYTES. */
+  /** QuickJS stack limit, at most (and by default) 32 KiB: see MAX_STACK_BYTES. */
   stackBytes?: number;
 }
 
@@ -16,12 +17,12 @@ export type ScriptOutcome =
   | { ok: false; error: { message: string; kind: ScriptErrorKind } };
 
 /**
- * QuickJS counts its stack in WebAssembly linear memory, but each wasm frame also takes
- * host stack. Measured in Node 20: JSON.stringify of a 100,000-deep array overflowed the
- * host stack (an uncatchable RangeError that leaves the module unusable) at a 96 KiB limit,
- * and stayed a catchable "stack overflow" at 64 KiB (about 370 plain recursive calls).
+ * QuickJS counts its stack in WebAssembly linear memory, but each wasm frame also takes host
+ * stack. JSON.stringify of a 100,000-deep array overflowed the host stack (an uncatchable
+ * RangeError that aborts the module) at a 96 KiB limit in Node 20 and at 48 KiB in a Chromium
+ * Web Worker; at 32 KiB both stay a catchable "stack overflow" (about 180 plain recursive calls).
  */
-export const MAX_STACK_BYTES = 64 * 1024;
+export const MAX_STACK_BYTES = 32 * 1024;
 const MAX_LOG_LINES = 200;
 const MAX_LOG_CHARS = 64 * 1024;
 
@@ -47,12 +48,11 @@ export function runScript(
   }
   const deadline = Date.now() + limits.timeoutMs;
   let interrupted = false;
-  const timeUp = shouldInterruptAfterDeadline(deadline);
   const runtime = quickjs.newRuntime();
   try {
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(Math.min(limits.stackBytes ?? MAX_STACK_BYTES, MAX_STACK_BYTES));
-    runtime.setInterruptHandler((rt) => (interrupted = interrupted || timeUp(rt) === true));
+    runtime.setInterruptHandler(() => (interrupted = interrupted || Date.now() > deadline));
     const context = runtime.newContext();
     try {
       return evaluate(runtime, context, source, input, () => interrupted, limits);
