@@ -54,7 +54,7 @@ module.exports = {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: {},
-      to: { couldNotResolve: true, pathNot: ['^\\$(app|env|lib)/', '^\\$service-worker$'] }
+      to: { couldNotResolve: true, pathNot: ['^\\$(app|env|lib)/', '^\\$service-worker$', '\\?(url|raw|worker|sharedworker|inline)$'] }
     }
   ],
   options: {
