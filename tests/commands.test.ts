@@ -272,6 +272,11 @@ describe('tests/commands (R22: runner limits)', () => {
     });
   });
 
+  it('reports a missing job directory as a spawn failure instead of throwing', async () => {
+    const workDir = path.join(sandbox, 'no-such-dir');
+    expect(await runCommand(command(['printf', 'x']), { allow: ['printf'], workDir })).toMatchObject({ status: 'spawn-failed' });
+  });
+
   it('runs in a fresh job directory and removes it afterwards', async () => {
     const outcome = exited(await runCommand(command(['pwd']), { allow: ['pwd'] }));
     const dir = outcome.stdout.trim();

@@ -7,6 +7,8 @@ import { resolveSecrets } from './resolveSecrets.js';
 /** Used when neither the command nor the runner sets a time limit: nothing runs unbounded. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface PreparedCommand {
   /** Absolute path of the allow-listed executable. */
   file: string;
@@ -48,7 +50,14 @@ export function prepareCommand(cmd: ResolvedCommand, opts: PrepareOptions): Prep
   }
   return {
     ok: true,
-    command: { file: executable.path, args, env: env.env, timeoutMs, secretValues: Object.values(secrets) }
+    command: {
+      file: executable.path,
+      args,
+      env: env.env,
+      // setTimeout fires at once for delays beyond 2^31-1 ms (24.8 days): clamp instead.
+      timeoutMs: Math.min(timeoutMs, MAX_TIMER_MS),
+      secretValues: Object.values(secrets)
+    }
   };
 }
 

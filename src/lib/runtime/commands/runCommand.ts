@@ -46,13 +46,17 @@ export async function runCommand(cmd: ResolvedCommand, opts: RunCommandOptions):
   const prepared = prepareCommand(cmd, opts);
   if (!prepared.ok) return { status: prepared.status, reason: prepared.reason };
   if (opts.signal?.aborted) return { status: 'cancelled', stdout: '', stderr: '', truncated: false, durationMs: 0 };
-  const jobDir = opts.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-job-')));
+  let jobDir: string | undefined;
   try {
+    jobDir = opts.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'tessera-job-')));
     const cwd = resolveWorkingDirectory(jobDir, cmd.cwd);
     if (!cwd.ok) return { status: 'refused', reason: cwd.reason };
     return await supervise(prepared.command, cwd.cwd, opts);
+  } catch (error) {
+    // A missing job directory, a full disk: the runner's environment, reported, never thrown.
+    return { status: 'spawn-failed', reason: messageOf(error) };
   } finally {
-    if (opts.workDir === undefined) await rm(jobDir, { recursive: true, force: true });
+    if (opts.workDir === undefined && jobDir !== undefined) await rm(jobDir, { recursive: true, force: true });
   }
 }
 
