@@ -86,6 +86,13 @@ describe('tests/commands (R21: command-injection corpus)', () => {
     expect(existsSync(sentinel)).toBe(false);
   });
 
+  it('echo prints shell metacharacters back verbatim', async () => {
+    const args = ['a;b', '&&', '|', `$(${touch})`, `\`${touch}\``, '*', '$HOME', "'quoted'"];
+    const outcome = exited(await runCommand(command(['echo', ...args]), { allow: ['echo'] }));
+    expect(outcome.stdout).toBe(`${args.join(' ')}\n`);
+    expect(existsSync(sentinel)).toBe(false);
+  });
+
   it('passes environment values literally', async () => {
     const env = { A: `$(${touch})`, B: `\`${touch}\``, C: `x; ${touch}` };
     const outcome = exited(await runCommand(command(['env'], { env }), { allow: ['env'] }));
