@@ -28,8 +28,8 @@ export class RunDetailState {
           this.records = [...this.records, ...records.filter((r) => r.seq >= this.records.length)];
           void this.refresh();
         }),
-        this.#client.subscribeRuns((runId) => {
-          if (runId === this.runId) void this.refresh();
+        this.#client.subscribeRuns((runIds) => {
+          if (runIds.includes(this.runId)) void this.refresh();
         })
       ]);
       if (stopped) subscriptions.forEach((off) => off());

@@ -32,7 +32,28 @@ export class RunsState {
     };
   }
 
+  #refreshing: Promise<void> | undefined;
+  #again = false;
+
+  /** Re-reads the list; calls while one read is in flight make one more read after it. */
   async refresh(): Promise<void> {
+    if (this.#refreshing) {
+      this.#again = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = this.#read();
+    try {
+      await this.#refreshing;
+    } finally {
+      this.#refreshing = undefined;
+    }
+    if (this.#again) {
+      this.#again = false;
+      await this.refresh();
+    }
+  }
+
+  async #read(): Promise<void> {
     try {
       this.runs = (await this.#client.api.listRuns()).toReversed();
       this.error = undefined;

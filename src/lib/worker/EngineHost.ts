@@ -21,8 +21,10 @@ import type {
   RunsListener,
   SimulatedFailure,
   StartInput,
-  Unsubscribe
+  Unsubscribe,
+  WriteStats
 } from './api.js';
+import { measureRawWrites } from '../store/dexie/measureRawWrites.js';
 import { RecordFeed } from './RecordFeed.js';
 import { runDetail } from './runDetail.js';
 import { RunExecution } from './RunExecution.js';
@@ -53,6 +55,8 @@ export class EngineHost implements EngineHostApi {
   readonly #feeds = new Set<RecordFeed>();
   readonly #runListeners = new Set<RunsListener>();
   readonly #changed = new Set<string>();
+  readonly #storedXml = new Set<string>();
+  readonly #untold = new Set<string>();
   #changeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: EngineHostDeps) {
@@ -84,7 +88,10 @@ export class EngineHost implements EngineHostApi {
     if (xml === undefined) throw new Error(input.diagramId ? `no diagram ${input.diagramId}` : 'nothing to run: give XML or a diagram');
     const { model, outcome } = await this.#compile(xml);
     if (!model) throw new Error(`the diagram has problems:\n${outcome.problems.map((p) => `${p.element}: ${p.message}`).join('\n')}`);
-    await this.#deps.store.putXml(model.xmlSha256, xml);
+    if (!this.#storedXml.has(model.xmlSha256)) {
+      await this.#deps.store.putXml(model.xmlSha256, xml);
+      this.#storedXml.add(model.xmlSha256);
+    }
     const runId = crypto.randomUUID();
     let started!: (error?: unknown) => void;
     const startedPromise = new Promise<void>((resolve, reject) => (started = (error) => (error ? reject(error) : resolve())));
@@ -210,6 +217,14 @@ export class EngineHost implements EngineHostApi {
     this.#deps.store.failNextWrite(() => new DOMException(`simulated ${kind} (test hook)`, kind));
   }
 
+  async writeStats(reset = false): Promise<WriteStats> {
+    return this.#deps.store.writeStats(reset);
+  }
+
+  async measureRawWrites(runIds: string[], batches: number[]) {
+    return measureRawWrites(await this.#deps.store.segmentsOf(runIds), batches);
+  }
+
   /** Queues for the run's lock unless this host already holds or waits for it. */
   #claim(runId: string): void {
     if (this.#claimed.has(runId)) return;
@@ -297,11 +312,12 @@ export class EngineHost implements EngineHostApi {
 
   async #onTabMessage(message: TabMessage): Promise<void> {
     switch (message.type) {
-      case 'run.changed':
-        this.#changedRun(message.runId, false);
-        if (!this.#claimed.has(message.runId) && !this.#paused.has(message.runId)) {
-          const meta = await this.#deps.store.getRun(message.runId);
-          if (meta?.status === 'running') this.#claim(message.runId);
+      case 'runs.changed':
+        for (const runId of message.runIds) {
+          this.#changedRun(runId, false);
+          if (this.#claimed.has(runId) || this.#paused.has(runId)) continue;
+          const meta = await this.#deps.store.getRun(runId);
+          if (meta?.status === 'running') this.#claim(runId);
         }
         return;
       case 'run.paused':
@@ -350,7 +366,7 @@ export class EngineHost implements EngineHostApi {
   /** Feeds of this run read what is new; run listeners hear about it (coalesced); other tabs too. */
   #changedRun(runId: string, tellTabs = true): void {
     for (const feed of this.#feeds) if (feed.runId === runId) feed.poke();
-    if (tellTabs) this.#deps.bus.post({ type: 'run.changed', runId });
+    if (tellTabs) this.#tellTabs(runId);
     if (this.#runListeners.size === 0) return;
     this.#changed.add(runId);
     if (this.#changeTimer !== undefined) return;
@@ -359,9 +375,20 @@ export class EngineHost implements EngineHostApi {
       const changed = [...this.#changed];
       this.#changed.clear();
       for (const listener of this.#runListeners) {
-        for (const id of changed) Promise.resolve(listener(id)).catch(() => this.#runListeners.delete(listener));
+        Promise.resolve(listener(changed)).catch(() => this.#runListeners.delete(listener));
       }
     }, 50);
+  }
+
+  /** Other tabs hear of changed runs in one message per task, not one per commit. */
+  #tellTabs(runId: string): void {
+    this.#untold.add(runId);
+    if (this.#untold.size > 1) return;
+    setTimeout(() => {
+      const runIds = [...this.#untold];
+      this.#untold.clear();
+      this.#deps.bus.post({ type: 'runs.changed', runIds });
+    }, 0);
   }
 
   #info(run: RunMeta, held: Set<string>): RunInfo {

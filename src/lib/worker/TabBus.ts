@@ -7,8 +7,8 @@ import type { EngineEvent } from '../engine/index.js';
 export const TAB_BUS_VERSION = 1;
 
 export type TabMessage =
-  /** A run's chain grew, or the run was created, paused, resumed or ended. */
-  | { type: 'run.changed'; runId: string }
+  /** These runs' chains grew, or they were created, paused, resumed or ended. */
+  | { type: 'runs.changed'; runIds: string[] }
   | { type: 'run.paused'; runId: string; message: string }
   | { type: 'run.resumed'; runId: string }
   /** Please apply `event` to `runId` (or, with no runId, to every run you execute). */

@@ -7,8 +7,9 @@ import type { RunSummary, TokenRecord, VerifyResult } from '../engine/index.js';
 import type { FormField } from '../engine/definition/model.js';
 import type { RunMeta, RunStatus } from '../runtime/ports.js';
 import type { DiagramSummary } from '../store/dexie/DiagramStore.js';
+import type { WriteStats } from '../store/dexie/DexieRunStore.js';
 
-export type { DiagramSummary };
+export type { DiagramSummary, WriteStats };
 
 export interface Problem {
   element: string;
@@ -81,8 +82,8 @@ export interface ExportedChain {
 
 export type Unsubscribe = () => void;
 export type RecordsListener = (records: TokenRecord[]) => void;
-/** Called whenever some run changed (created, advanced, paused, resumed, finished). */
-export type RunsListener = (runId: string) => void;
+/** Called (at most every 50 ms) with the runs that changed: created, advanced, paused, resumed, finished. */
+export type RunsListener = (runIds: string[]) => void;
 
 export interface RunFilterInput {
   status?: RunStatus | RunStatus[];
@@ -120,4 +121,8 @@ export interface EngineHostApi {
   verifyRun(runId: string): Promise<VerifyResult>;
   /** Test hook (R19): the next chain write in this worker fails with this DOMException. */
   simulateWriteFailure(kind: SimulatedFailure): Promise<void>;
+  /** Benchmark: how this worker's chain transactions were shaped (`reset` starts counting anew). */
+  writeStats(reset?: boolean): Promise<WriteStats>;
+  /** Benchmark: rewrites these runs' stored rows into a scratch database by bulkAdd in these batch sizes. */
+  measureRawWrites(runIds: string[], batches: number[]): Promise<{ rows: number; records: number; transactions: number; ms: number }>;
 }

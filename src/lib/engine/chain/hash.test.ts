@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from './hash.js';
+import fc from 'fast-check';
+import { sha256Hex, utf8 } from './hash.js';
 
 describe('engine/chain/hash', () => {
   it('matches the FIPS 180-2 test vectors', () => {
@@ -8,5 +9,14 @@ describe('engine/chain/hash', () => {
   });
   it('hashes UTF-8, not UTF-16', () => {
     expect(sha256Hex('€')).toBe(sha256Hex(new Uint8Array([0xe2, 0x82, 0xac])));
+  });
+  it('encodes UTF-8 exactly like TextEncoder, lone surrogates included', () => {
+    const encoder = new TextEncoder();
+    for (const text of ['', 'abc', 'é€𝄞', '\ud800', 'a\udc00b', '\ud83d\ude00\ud83d']) {
+      expect(utf8(text)).toEqual(encoder.encode(text));
+    }
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
+      expect(utf8(text)).toEqual(encoder.encode(text));
+    }));
   });
 });

@@ -3,9 +3,48 @@
  * every pure engine step async), audited, dependency-free, and identical in Node and browsers.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 
 /** SHA-256 of a UTF-8 string or bytes, as lowercase hex. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return bytesToHex(sha256(typeof data === 'string' ? utf8ToBytes(data) : data));
+  return bytesToHex(sha256(typeof data === 'string' ? utf8(data) : data));
+}
+
+/**
+ * UTF-8 bytes of a string (lone surrogates become U+FFFD, as TextEncoder does). noble's
+ * utf8ToBytes builds a new TextEncoder per call, which in a Chromium worker cost more than the
+ * hashing itself; the engine's lib has no TextEncoder type anyway.
+ */
+export function utf8(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 3);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[n++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      out[n++] = 0xc0 | (c >> 6);
+      out[n++] = 0x80 | (c & 0x3f);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        i += 1;
+        out[n++] = 0xf0 | (point >> 18);
+        out[n++] = 0x80 | ((point >> 12) & 0x3f);
+        out[n++] = 0x80 | ((point >> 6) & 0x3f);
+        out[n++] = 0x80 | (point & 0x3f);
+        continue;
+      }
+      c = 0xfffd;
+    }
+    out[n++] = 0xe0 | (c >> 12);
+    out[n++] = 0x80 | ((c >> 6) & 0x3f);
+    out[n++] = 0x80 | (c & 0x3f);
+  }
+  return out.subarray(0, n);
 }

@@ -1,7 +1,8 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { StoreConflictError } from '../../runtime/ports.js';
-import { createRun, makeChain, runStoreContract } from '../../runtime/testing/runStoreContract.js';
+import { CONTRACT_SHA, createRun, makeChain, runStoreContract } from '../../runtime/testing/runStoreContract.js';
+import { openTesseraDb } from './db.js';
 import { DexieRunStore } from './DexieRunStore.js';
 
 const deps = { indexedDB, IDBKeyRange };
@@ -54,6 +55,28 @@ describe('store/dexie/DexieRunStore', () => {
     expect(await store.getRun('r1')).toMatchObject({ count: 2, status: 'running' });
     await store.commit('r1', chain.slice(2), { status: 'completed', updatedAt: 6 });
     expect(await store.records('r1')).toEqual(chain);
+    await store.close();
+  });
+});
+
+describe('store/dexie/db upgrades', () => {
+  it('version 2 turns each version-1 record into a segment, and the chain reads back the same', async () => {
+    // given a version-1 database holding a run's records one per row
+    const name = `upgrade-${++counter}`;
+    const chain = makeChain('r1', 3);
+    const v1 = openTesseraDb(name, deps, 1);
+    await v1.table('runs').add({ runId: 'r1', processId: 'Process', xmlSha256: CONTRACT_SHA, status: 'running', count: 3,
+      head: chain[2]!.hash, startedAt: 1, updatedAt: 1 });
+    await v1.table('records').bulkAdd(chain);
+    v1.close();
+    // when the store opens it at the latest version
+    const store = new DexieRunStore({ name, deps });
+    // then the records are all there, in order, and the run continues
+    expect(await store.records('r1')).toEqual(chain);
+    expect(await store.records('r1', 2)).toEqual(chain.slice(2));
+    const more = makeChain('r1', 5).slice(3);
+    await store.commit('r1', more, { status: 'completed', updatedAt: 2 });
+    expect(await store.records('r1', 1)).toEqual(makeChain('r1', 5).slice(1));
     await store.close();
   });
 });

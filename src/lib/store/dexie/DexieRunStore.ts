@@ -18,7 +18,7 @@ import {
   type Snapshot
 } from '../../runtime/ports.js';
 import { parseRecord } from '../recordSchema.js';
-import { openTesseraDb, type IdbDeps, type TesseraDb } from './db.js';
+import { openTesseraDb, type IdbDeps, type SegmentRow, type TesseraDb } from './db.js';
 
 const runMetaSchema = z.strictObject({
   runId: z.string(),
@@ -31,6 +31,15 @@ const runMetaSchema = z.strictObject({
   updatedAt: z.number(),
   file: z.string().optional()
 });
+
+/** How the chain writes were shaped: per transaction, how many segment rows it added. */
+export interface WriteStats {
+  transactions: number;
+  records: number;
+  batches: number[];
+}
+
+const segmentSchema = z.object({ runId: z.string(), seq: z.number().int().nonnegative(), records: z.array(z.unknown()).min(1) });
 
 interface PendingWrite {
   runId: string;
@@ -52,6 +61,7 @@ export class DexieRunStore implements RunStore {
   #queue: PendingWrite[] = [];
   #flushing = false;
   #failNext: (() => Error) | undefined;
+  #stats: WriteStats = { transactions: 0, records: 0, batches: [] };
 
   constructor(options: DexieRunStoreOptions = {}) {
     this.#db = openTesseraDb(options.name, options.deps);
@@ -77,8 +87,29 @@ export class DexieRunStore implements RunStore {
   }
 
   async records(runId: string, fromSeq = 0): Promise<TokenRecord[]> {
-    const rows = await this.#db.records.where('[runId+seq]').between([runId, fromSeq], [runId, Infinity], true, true).toArray();
-    return rows.map((row) => parseRecord(row));
+    const segments = this.#db.segments;
+    const rows = await this.#db.transaction('r', segments, async () => {
+      // The segment holding fromSeq starts at or before it.
+      const startKey = await segments.where('[runId+seq]').between([runId, 0], [runId, fromSeq], true, true).lastKey();
+      const from: [string, number] = Array.isArray(startKey) ? (startKey as unknown as [string, number]) : [runId, fromSeq];
+      return segments.where('[runId+seq]').between(from, [runId, Infinity], true, true).toArray();
+    });
+    const records: TokenRecord[] = [];
+    for (const row of rows) {
+      for (const value of segmentSchema.parse(row).records) {
+        const record = parseRecord(value);
+        if (record.seq >= fromSeq) records.push(record);
+      }
+    }
+    return records;
+  }
+
+  /** The stored segment rows of these runs, for the raw-write benchmark. */
+  async segmentsOf(runIds: readonly string[]): Promise<SegmentRow[]> {
+    const rows = await Promise.all(
+      runIds.map((id) => this.#db.segments.where('[runId+seq]').between([id, 0], [id, Infinity], true, true).toArray())
+    );
+    return rows.flat();
   }
 
   async getRun(runId: string): Promise<RunMeta | undefined> {
@@ -110,6 +141,13 @@ export class DexieRunStore implements RunStore {
     this.#db.close();
   }
 
+  /** The shape of the chain transactions since the last reset (for benchmarks). */
+  writeStats(reset = false): WriteStats {
+    const stats = this.#stats;
+    if (reset) this.#stats = { transactions: 0, records: 0, batches: [] };
+    return stats;
+  }
+
   /**
    * Test hook: the next chain transaction throws `error()` inside IndexedDB (so it really
    * aborts), e.g. a `QuotaExceededError` DOMException.
@@ -136,12 +174,16 @@ export class DexieRunStore implements RunStore {
       this.#queue = [];
       const outcomes = new Map<PendingWrite, RunMeta | StoreConflictError>();
       try {
-        await this.#db.transaction('rw', this.#db.runs, this.#db.records, async () => {
+        await this.#db.transaction('rw', this.#db.runs, this.#db.segments, async () => {
           const fail = this.#failNext;
           this.#failNext = undefined;
           if (fail) throw fail();
           await this.#apply(batch, outcomes);
         });
+        const written = batch.filter((write) => !(outcomes.get(write) instanceof StoreConflictError) && write.records.length > 0);
+        this.#stats.transactions += 1;
+        this.#stats.records += written.reduce((sum, write) => sum + write.records.length, 0);
+        if (this.#stats.batches.length < 100_000) this.#stats.batches.push(written.length);
       } catch (error) {
         for (const write of batch) write.reject(error);
         continue;
@@ -160,7 +202,7 @@ export class DexieRunStore implements RunStore {
     const runIds = [...new Set(batch.map((write) => write.runId))];
     const stored = await this.#db.runs.bulkGet(runIds);
     const current = new Map<string, RunMeta | undefined>(runIds.map((id, i) => [id, stored[i]]));
-    const rows: TokenRecord[] = [];
+    const rows: SegmentRow[] = [];
     const touched = new Set<string>();
     for (const write of batch) {
       const result = continueChain(current.get(write.runId), write);
@@ -168,9 +210,9 @@ export class DexieRunStore implements RunStore {
       if (result instanceof StoreConflictError) continue;
       current.set(write.runId, result);
       touched.add(write.runId);
-      rows.push(...write.records);
+      if (write.records.length > 0) rows.push({ runId: write.runId, seq: write.records[0]!.seq, records: [...write.records] });
     }
-    if (rows.length > 0) await this.#db.records.bulkAdd(rows);
+    if (rows.length > 0) await this.#db.segments.bulkAdd(rows);
     if (touched.size > 0) await this.#db.runs.bulkPut([...touched].map((id) => current.get(id)!));
   }
 }
