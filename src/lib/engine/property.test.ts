@@ -37,6 +37,8 @@ console.log(`engine property tests: seed ${SEED} (replay with TESSERA_SEED=${SEE
 const RUNS_R4 = Number(process.env.TESSERA_RUNS ?? 30);
 const RUNS_R6 = Math.max(1, Math.round(RUNS_R4 * 0.6));
 const RANDOM_EVENTS = 40;
+/** Model size (sweeps may raise it: TESSERA_MAX_LEAVES=25 TESSERA_MAX_DEPTH=4). */
+const SIZE = { maxLeaves: Number(process.env.TESSERA_MAX_LEAVES ?? 12), maxDepth: Number(process.env.TESSERA_MAX_DEPTH ?? 3) };
 const DRIVE_EVENTS = 300;
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -492,7 +494,7 @@ describe('engine/property: generated models, random events', () => {
   it('R4 + R1 + replay: every run ends or waits on an incident; replay and recovery match at every step', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (modelSeed, eventSeed) => {
-        const gen = generateModel(modelSeed);
+        const gen = generateModel(modelSeed, SIZE);
         let twin: Twin | undefined;
         await explained(`R4 (event seed ${eventSeed})`, gen, () => twin, async () => {
           twin = await Twin.of(gen.xml, gen.variables);
@@ -589,7 +591,7 @@ describe('engine/property: R6 reordered delivery and determinism', () => {
       fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (modelSeed, s1, s2) => {
         // Not order-free by design: message event sub-processes (triggered any number of times), and
         // error/terminate ends that cut short whatever else runs in their scope (a race).
-        const gen = generateModel(modelSeed, { without: ['eventSubProcess', 'errorEnd', 'terminate'] });
+        const gen = generateModel(modelSeed, { ...SIZE, without: ['eventSubProcess', 'errorEnd', 'terminate'] });
         await explained(`R6 (order seeds ${s1}, ${s2})`, gen, () => undefined, async () => {
           const a = await runInSomeOrder(gen.xml, gen, prng(s1));
           const b = await runInSomeOrder(gen.xml, gen, prng(s2));
