@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRelay } from '../../../sync-server/createRelay.js';
 import type { Command } from '../command.js';
+import { projectRoot } from '../projectRoot.js';
 
 const usage = `tessera relay [--port N] [--host H] [--data DIR] [--secret S] [--allow EXE,…]
 
@@ -85,7 +85,7 @@ export const relay: Command = {
     const { flags } = parsed;
     const dataDir = resolve(flags.data);
     mkdirSync(dataDir, { recursive: true });
-    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const root = projectRoot();
     const staticDir = resolve(root, 'build');
     const server = createRelay({
       host: flags.host,
