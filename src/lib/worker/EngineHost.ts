@@ -120,6 +120,19 @@ export class EngineHost implements EngineHostApi {
     return { runId };
   }
 
+  async startRuns(input: StartInput, count: number, inFlight = 64): Promise<string[]> {
+    const ids: string[] = [];
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < count) {
+        next += 1;
+        ids.push((await this.startRun(input)).runId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(inFlight, count)) }, lane));
+    return ids;
+  }
+
   async listRuns(filter: RunFilterInput = {}): Promise<RunInfo[]> {
     let runs = await this.#deps.store.listRuns({
       ...(filter.status ? { status: filter.status } : {}),

@@ -102,6 +102,8 @@ export interface EngineHostApi {
   listDiagrams(): Promise<DiagramSummary[]>;
   /** Starts a run; resolves once its first step is committed. Throws with the problems on invalid XML. */
   startRun(input: StartInput): Promise<{ runId: string }>;
+  /** Starts `count` runs of the same input, at most `inFlight` starting at once; resolves with their ids. */
+  startRuns(input: StartInput, count: number, inFlight?: number): Promise<string[]>;
   listRuns(filter?: RunFilterInput): Promise<RunInfo[]>;
   getRun(runId: string): Promise<RunDetail | undefined>;
   records(runId: string, fromSeq?: number): Promise<TokenRecord[]>;

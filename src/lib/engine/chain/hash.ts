@@ -3,11 +3,17 @@
  * every pure engine step async), audited, dependency-free, and identical in Node and browsers.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** SHA-256 of a UTF-8 string or bytes, as lowercase hex. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return bytesToHex(sha256(typeof data === 'string' ? utf8(data) : data));
+  const digest = sha256(typeof data === 'string' ? utf8(data) : data);
+  // join() makes one flat string; concatenating 32 pieces (as bytesToHex does) leaves a rope of
+  // ~870 bytes per hash in V8, and every run state and record holds a few.
+  const parts = new Array<string>(digest.length);
+  for (let i = 0; i < digest.length; i++) parts[i] = HEX[digest[i]!]!;
+  return parts.join('');
 }
 
 /**
