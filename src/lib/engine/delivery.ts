@@ -88,6 +88,7 @@ function timerFired(s: Stepper, timerId: string): void {
     const entry = Object.entries(s.state.waits).find(([, w]) => w.job?.key === key && w.retryAt !== undefined);
     if (!entry) throw new EngineError('no-subscription', `no job retry ${key} is pending`);
     const [instance, wait] = entry;
+    notBefore(s, wait.retryAt, timerId);
     const node = s.node(wait.node);
     const scope = wait.scope;
     const data = dispatchJob(s, node, instance, scope, s.state.scopes[instance]?.vars ?? {}, wait.job!.attempt, wait.job!.retries);
@@ -98,7 +99,17 @@ function timerFired(s: Stepper, timerId: string): void {
   }
   const sub = s.state.subs[timerId];
   if (!sub || sub.kind !== 'timer') throw new EngineError('no-subscription', `no timer ${timerId} is pending in run ${s.state.runId}`);
+  notBefore(s, sub.dueAt, timerId);
   fire(s, sub, {});
+}
+
+/** Host clocks may fire a hair early; a fire well before the due time (a duplicate) is refused. */
+const EARLY_TOLERANCE_MS = 50;
+
+function notBefore(s: Stepper, dueAt: number | undefined, timerId: string): void {
+  if (dueAt !== undefined && s.at < dueAt - EARLY_TOLERANCE_MS) {
+    throw new EngineError('not-due', `timer ${timerId} is due at ${new Date(dueAt).toISOString()}, not yet`);
+  }
 }
 
 /** A subscription's event happened: the catching element reacts according to where it sits. */

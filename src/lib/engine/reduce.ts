@@ -178,6 +178,6 @@ function applyIncident(draft: RunState, record: TokenRecord, data: IncidentData)
 /** An element instance stops waiting: its subscriptions and local scope go with it. */
 function endWait(draft: RunState, instance: string): void {
   if (draft.waits[instance]) delete draft.waits[instance];
-  for (const sub of Object.values(draft.subs)) if (sub.owner === instance) delete draft.subs[sub.id];
+  for (const id in draft.subs) if (draft.subs[id]!.owner === instance) delete draft.subs[id];
   if (draft.scopes[instance]) delete draft.scopes[instance];
 }

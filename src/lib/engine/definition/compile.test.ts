@@ -52,7 +52,7 @@ describe('engine/definition/compile', () => {
   });
 
   it('given a tessera:command then the job is the argv, env and retry policy', () => {
-    expect(order.nodes['Build']!.job).toEqual({
+    expect(order.nodes['Build']!.job).toMatchObject({
       kind: 'command',
       command: {
         args: [{ literal: 'npm' }, { literal: 'run' }, { expr: { feel: 'target', origin: 'tessera:arg' } }],
@@ -70,7 +70,7 @@ describe('engine/definition/compile', () => {
   });
 
   it('given zeebe:ioMapping then sources are FEEL and a static source is a string literal', () => {
-    expect(order.nodes['Build']!.io).toEqual({
+    expect(order.nodes['Build']!.io).toMatchObject({
       inputs: [
         { source: { feel: 'order.id', origin: 'zeebe:input orderId' }, target: 'orderId' },
         { source: { feel: '"static"', origin: 'zeebe:input mode' }, target: 'mode' }
@@ -94,7 +94,7 @@ describe('engine/definition/compile', () => {
   });
 
   it('given a tessera:http then the job has method, url, headers and body', () => {
-    expect(order.nodes['Notify']!.job).toEqual({
+    expect(order.nodes['Notify']!.job).toMatchObject({
       kind: 'http',
       http: {
         method: 'POST',
@@ -109,7 +109,7 @@ describe('engine/definition/compile', () => {
 
   it('given a gateway with a default and a condition then both are compiled', () => {
     expect(order.nodes['Gw']).toMatchObject({ defaultFlow: 'f_small', outgoing: ['f_big', 'f_small'] });
-    expect(order.flows['f_big']).toEqual({
+    expect(order.flows['f_big']).toMatchObject({
       id: 'f_big',
       source: 'Gw',
       target: 'Review',
@@ -119,7 +119,7 @@ describe('engine/definition/compile', () => {
   });
 
   it('given a user task then assignment and the embedded form are read', () => {
-    expect(order.nodes['Review']!.userTask).toEqual({
+    expect(order.nodes['Review']!.userTask).toMatchObject({
       assignee: { expr: { feel: 'initiator', origin: 'assignee' } },
       candidateGroups: { literal: 'finance' },
       formFields: [],
@@ -128,7 +128,7 @@ describe('engine/definition/compile', () => {
   });
 
   it('given a multi-instance sub-process then its loop and scope are compiled', () => {
-    expect(order.nodes['Items']!.loop).toEqual({
+    expect(order.nodes['Items']!.loop).toMatchObject({
       kind: 'multiInstance',
       sequential: true,
       inputCollection: { feel: 'order.items', origin: 'inputCollection' },
@@ -151,7 +151,7 @@ describe('engine/definition/compile', () => {
   });
 
   it('given message and timer catch events then names, keys and timers are resolved', () => {
-    expect(order.nodes['Paid']!.event).toEqual({
+    expect(order.nodes['Paid']!.event).toMatchObject({
       type: 'message',
       messageName: 'payment received',
       correlationKey: { feel: 'orderId', origin: 'correlationKey' }
@@ -180,7 +180,7 @@ describe('engine/definition/compile', () => {
   });
 
   it('given a standard loop then condition, testBefore and maximum are read', () => {
-    expect(shipping.nodes['Pack']!.loop).toEqual({
+    expect(shipping.nodes['Pack']!.loop).toMatchObject({
       kind: 'standardLoop',
       testBefore: true,
       loopMaximum: 5,
@@ -193,7 +193,7 @@ describe('engine/definition/compile', () => {
   });
 
   it('given a business rule task with a zeebe:taskDefinition then it is a typed job with headers', () => {
-    expect(shipping.nodes['Rate']!.job).toEqual({
+    expect(shipping.nodes['Rate']!.job).toMatchObject({
       kind: 'type',
       type: { expr: { feel: '"rate-" + region', origin: 'zeebe:taskDefinition type' } },
       retries: 5,

@@ -4,6 +4,7 @@
  */
 import { parseExpression } from 'feelin';
 import type { Expr, Value } from './model.js';
+import { parseSimpleComparison } from '../feel/simpleComparison.js';
 
 /** Reports a problem on an element. */
 export type Report = (element: string, message: string) => void;
@@ -65,7 +66,8 @@ export function compileExpr(source: string, origin: string, element: string, rep
   if (at !== undefined) {
     report(element, `${origin}: FEEL expression ${JSON.stringify(source.trim())} does not parse (at character ${at + 1})`);
   }
-  return { feel, origin };
+  const simple = parseSimpleComparison(feel);
+  return simple ? { feel, origin, simple } : { feel, origin };
 }
 
 /** An attribute value: FEEL when it starts with `=`, else a literal string. */

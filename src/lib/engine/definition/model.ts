@@ -2,6 +2,7 @@
  * The executable model: what `compile(xml)` produces and what `step` interprets.
  * Plain, frozen data (plus FEEL source text) — no moddle objects survive compilation.
  */
+import type { SimpleComparison } from '../feel/simpleComparison.js';
 
 /** A FEEL expression as written (leading `=` stripped, `==` normalised to `=`). */
 export interface Expr {
@@ -9,6 +10,8 @@ export interface Expr {
   readonly feel: string;
   /** Where it came from, for error messages: e.g. `conditionExpression`, `inputCollection`. */
   readonly origin: string;
+  /** Set when the expression is a plain `name <op> literal`: evaluated without feelin. */
+  readonly simple?: SimpleComparison;
 }
 
 /** A value that is either a literal string or a FEEL expression (attribute starting with `=`). */

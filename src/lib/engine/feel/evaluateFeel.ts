@@ -4,11 +4,16 @@
  */
 import { dateAndTime, date, evaluate } from 'feelin';
 import type { Expr } from '../definition/model.js';
+import { evaluateSimple } from './simpleComparison.js';
 
 export type FeelOutcome = { ok: true; value: unknown } | { ok: false; message: string };
 
 /** Evaluates `expr` against `variables` at time `now` (ms since epoch). */
 export function evaluateFeel(expr: Expr, variables: Record<string, unknown>, now: number): FeelOutcome {
+  if (expr.simple) {
+    const value = evaluateSimple(expr.simple, variables);
+    if (value !== undefined) return { ok: true, value };
+  }
   const iso = new Date(now).toISOString();
   const context = {
     ...variables,
