@@ -226,8 +226,8 @@ export class EngineHost implements EngineHostApi {
     return engine.verifyChain(await this.#deps.store.records(runId), run);
   }
 
-  async simulateWriteFailure(kind: SimulatedFailure): Promise<void> {
-    this.#deps.store.failNextWrite(() => new DOMException(`simulated ${kind} (test hook)`, kind));
+  async simulateWriteFailure(kind: SimulatedFailure, skip = 0): Promise<void> {
+    this.#deps.store.failNextWrite(() => new DOMException(`simulated ${kind} (test hook)`, kind), skip);
   }
 
   async writeStats(reset = false): Promise<WriteStats> {

@@ -121,8 +121,8 @@ export interface EngineHostApi {
   resumeRun(runId: string): Promise<void>;
   exportChain(runId: string): Promise<ExportedChain>;
   verifyRun(runId: string): Promise<VerifyResult>;
-  /** Test hook (R19): the next chain write in this worker fails with this DOMException. */
-  simulateWriteFailure(kind: SimulatedFailure): Promise<void>;
+  /** Test hook (R3, R19): the chain write after the next `skip` in this worker fails with this DOMException. */
+  simulateWriteFailure(kind: SimulatedFailure, skip?: number): Promise<void>;
   /** Benchmark: how this worker's chain transactions were shaped (`reset` starts counting anew). */
   writeStats(reset?: boolean): Promise<WriteStats>;
   /** Benchmark: rewrites these runs' stored rows into a scratch database by bulkAdd in these batch sizes. */

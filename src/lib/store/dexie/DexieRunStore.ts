@@ -60,7 +60,7 @@ export class DexieRunStore implements RunStore {
   readonly #db: TesseraDb;
   #queue: PendingWrite[] = [];
   #flushing = false;
-  #failNext: (() => Error) | undefined;
+  #failNext: { error: () => Error; skip: number } | undefined;
   #stats: WriteStats = { transactions: 0, records: 0, batches: [] };
 
   constructor(options: DexieRunStoreOptions = {}) {
@@ -149,11 +149,11 @@ export class DexieRunStore implements RunStore {
   }
 
   /**
-   * Test hook: the next chain transaction throws `error()` inside IndexedDB (so it really
-   * aborts), e.g. a `QuotaExceededError` DOMException.
+   * Test hook: the chain transaction after the next `skip` ones throws `error()` inside
+   * IndexedDB (so it really aborts), e.g. a `QuotaExceededError` DOMException.
    */
-  failNextWrite(error: () => Error): void {
-    this.#failNext = error;
+  failNextWrite(error: () => Error, skip = 0): void {
+    this.#failNext = { error, skip };
   }
 
   #write(pending: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<RunMeta> {
@@ -176,8 +176,10 @@ export class DexieRunStore implements RunStore {
       try {
         await this.#db.transaction('rw', this.#db.runs, this.#db.segments, async () => {
           const fail = this.#failNext;
-          this.#failNext = undefined;
-          if (fail) throw fail();
+          if (fail && fail.skip-- <= 0) {
+            this.#failNext = undefined;
+            throw fail.error();
+          }
           await this.#apply(batch, outcomes);
         });
         const written = batch.filter((write) => !(outcomes.get(write) instanceof StoreConflictError) && write.records.length > 0);
