@@ -184,3 +184,19 @@ describe('tests/cliRun: run, complete, history, verify as separate processes', (
     expect(json(allowed.stdout)).toMatchObject({ status: 'completed', visited: ['Start', 'Echo', 'Wait', 'End'], variables: { echo: { exitCode: 0, stdout: 'hello' } } });
   });
 });
+
+describe('tests/cliRun: timer start events', () => {
+  it('waits for a process whose only start is a timer, then runs it', () => {
+    const store = join(dir, 'timer-start.db');
+    const before = Date.now();
+    const run = tessera('run', fixture('cli-timer-start.bpmn'), '--store', store, '--json');
+    expect(run.status).toBe(0);
+    const out = json(run.stdout);
+    expect(out['visited']).toEqual(['Tick', 'Wait', 'E']);
+    const history = tessera('history', String(out['runId']), '--store', store, '--json');
+    const first = JSON.parse(history.stdout.split('\n')[0]!) as { at: number; data: { startEvent?: string } };
+    expect(first.data.startEvent).toBe('Tick');
+    expect(first.at - before).toBeGreaterThanOrEqual(1000);
+    expect(run.stderr).toMatch(/waiting for timer start Tick/);
+  });
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompileError } from '../../lib/engine/definition/CompileError.js';
 import * as engine from '../../lib/engine/index.js';
 import { parseAllowList, parseAnswers, parseCommandArgs, parseVarAssignments, parseVarsJson, UsageError } from '../args.js';
@@ -65,7 +66,8 @@ export const run: Command = {
     try {
       await store.putXml(model.xmlSha256, xml);
       const executor = createExecutor(model, store, { ...options.session, file });
-      await executor.start({ runId: randomUUID(), processId, variables: options.variables, owner });
+      const startEvent = await awaitTimerStart(model, processId);
+      await executor.start({ runId: randomUUID(), processId, variables: options.variables, owner, ...(startEvent ? { startEvent } : {}) });
       return printRun(runOutput(await settle(executor, store)), json, storePath);
     } catch (error) {
       // Engine or store failure mid-run: still one answer in the promised shape, never a trace.
@@ -92,6 +94,24 @@ function readOptions(args: string[]) {
       answers: parseAnswers(f.answer as string[] | undefined)
     }
   };
+}
+
+/**
+ * A process whose only start is a timer really waits for it (a cycle: its first occurrence), as
+ * `run` waits for every timer; a none start, or message/signal starts, begin at once.
+ */
+async function awaitTimerStart(model: engine.ProcessModel, processId: string): Promise<string | undefined> {
+  const triggers = engine.startTriggers(model, processId, Date.now());
+  if (triggers.length === 0 || triggers.some((t) => t.kind === 'none')) return undefined;
+  const timers = triggers.filter((t) => t.kind === 'timer');
+  if (timers.length !== triggers.length || timers.length === 0) return undefined;
+  const first = timers.reduce((a, b) => (b.dueAt < a.dueAt ? b : a));
+  const delay = first.dueAt - Date.now();
+  if (delay > 0) {
+    process.stderr.write(`tessera run: waiting for timer start ${first.startEvent} (${new Date(first.dueAt).toISOString()})\n`);
+    await sleep(delay);
+  }
+  return first.startEvent;
 }
 
 function messageOf(error: unknown): string {
