@@ -79,9 +79,9 @@ export class EditorState {
     this.name = diagram.name;
     this.savedAt = diagram.updatedAt;
     this.versions = (await this.#library.namedVersions(this.id)).versions;
+    modeler.on('linting.completed', (event: { issues: Record<string, LintIssue[]> }) => this.#linted(event.issues));
     await this.#import(diagram.xml);
     modeler.on('commandStack.changed', () => this.#changed());
-    modeler.on('linting.completed', (event: { issues: Record<string, LintIssue[]> }) => this.#linted(event.issues));
     this.status = 'saved';
     return true;
   }
