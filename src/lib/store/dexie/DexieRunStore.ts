@@ -41,6 +41,9 @@ export interface WriteStats {
 
 const segmentSchema = z.object({ runId: z.string(), seq: z.number().int().nonnegative(), records: z.array(z.unknown()).min(1) });
 
+/** Chain transactions in flight at once: the next batch is queued in IndexedDB while one commits. */
+const MAX_IN_FLIGHT = 2;
+
 interface PendingWrite {
   runId: string;
   /** Set for createRun: the run must not exist yet. */
@@ -59,7 +62,8 @@ export interface DexieRunStoreOptions {
 export class DexieRunStore implements RunStore {
   readonly #db: TesseraDb;
   #queue: PendingWrite[] = [];
-  #flushing = false;
+  #scheduled = false;
+  #inFlight = 0;
   #failNext: { error: () => Error; skip: number } | undefined;
   #stats: WriteStats = { transactions: 0, records: 0, batches: [] };
 
@@ -137,7 +141,7 @@ export class DexieRunStore implements RunStore {
   }
 
   async close(): Promise<void> {
-    while (this.#flushing || this.#queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    while (this.#inFlight > 0 || this.#queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     this.#db.close();
   }
 
@@ -159,44 +163,57 @@ export class DexieRunStore implements RunStore {
   #write(pending: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<RunMeta> {
     return new Promise<RunMeta>((resolve, reject) => {
       this.#queue.push({ ...pending, resolve, reject });
-      if (!this.#flushing) {
-        this.#flushing = true;
-        // Let the writes issued in this same task join the first transaction too.
-        queueMicrotask(() => void this.#flush());
-      }
+      this.#schedule();
     });
   }
 
-  /** Commits the queued writes in one transaction, then the ones queued meanwhile, until none is left. */
-  async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
+  /** Starts a transaction for the queued writes unless enough are in flight already. */
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight >= MAX_IN_FLIGHT || this.#queue.length === 0) return;
+    this.#scheduled = true;
+    // Let the writes issued in this same task join the transaction too.
+    queueMicrotask(() => {
+      this.#scheduled = false;
       const batch = this.#queue;
       this.#queue = [];
-      const outcomes = new Map<PendingWrite, RunMeta | StoreConflictError>();
-      try {
-        await this.#db.transaction('rw', this.#db.runs, this.#db.segments, async () => {
-          const fail = this.#failNext;
-          if (fail && fail.skip-- <= 0) {
-            this.#failNext = undefined;
-            throw fail.error();
-          }
-          await this.#apply(batch, outcomes);
-        });
-        const written = batch.filter((write) => !(outcomes.get(write) instanceof StoreConflictError) && write.records.length > 0);
-        this.#stats.transactions += 1;
-        this.#stats.records += written.reduce((sum, write) => sum + write.records.length, 0);
-        if (this.#stats.batches.length < 100_000) this.#stats.batches.push(written.length);
-      } catch (error) {
-        for (const write of batch) write.reject(error);
-        continue;
-      }
-      for (const write of batch) {
-        const outcome = outcomes.get(write);
-        if (outcome instanceof StoreConflictError || outcome === undefined) write.reject(outcome ?? new Error('write lost'));
-        else write.resolve(outcome);
-      }
+      if (batch.length === 0) return;
+      this.#inFlight += 1;
+      void this.#flush(batch).finally(() => {
+        this.#inFlight -= 1;
+        this.#schedule();
+      });
+    });
+  }
+
+  /**
+   * Commits one batch in one transaction. IndexedDB runs overlapping readwrite transactions in
+   * the order they were created, so a second one in flight reads what the first wrote; a run never
+   * has writes in both (its executor awaits each commit).
+   */
+  async #flush(batch: PendingWrite[]): Promise<void> {
+    const outcomes = new Map<PendingWrite, RunMeta | StoreConflictError>();
+    try {
+      await this.#db.transaction('rw', this.#db.runs, this.#db.segments, async () => {
+        const fail = this.#failNext;
+        if (fail && fail.skip-- <= 0) {
+          this.#failNext = undefined;
+          throw fail.error();
+        }
+        await this.#apply(batch, outcomes);
+      });
+      const written = batch.filter((write) => !(outcomes.get(write) instanceof StoreConflictError) && write.records.length > 0);
+      this.#stats.transactions += 1;
+      this.#stats.records += written.reduce((sum, write) => sum + write.records.length, 0);
+      if (this.#stats.batches.length < 100_000) this.#stats.batches.push(written.length);
+    } catch (error) {
+      for (const write of batch) write.reject(error);
+      return;
     }
-    this.#flushing = false;
+    for (const write of batch) {
+      const outcome = outcomes.get(write);
+      if (outcome instanceof StoreConflictError || outcome === undefined) write.reject(outcome ?? new Error('write lost'));
+      else write.resolve(outcome);
+    }
   }
 
   /** Inside the transaction: checks each write against the stored chain and writes the ones that continue it. */
