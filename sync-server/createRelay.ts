@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serveStatic } from './serveStatic.js';
+import { createUpgradeRouter, type UpgradeHandler } from './upgradeRouter.js';
 
 export interface RelayOptions {
   host: string;
@@ -11,12 +12,24 @@ export interface RelayOptions {
   /** Reported by /healthz so a client can tell which relay it talks to. */
   version?: string;
   log?: (line: string) => void;
+  /** Websocket endpoints by path prefix, e.g. { '/sync': …, '/jobs': … }; more via `routeUpgrade`. */
+  upgradeRoutes?: Record<string, UpgradeHandler>;
+  /** Exact-path HTTP endpoints under /api, e.g. { '/api/token': … }; more via `routeHttp`. */
+  httpRoutes?: Record<string, HttpHandler>;
 }
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export interface Relay {
   listen(): Promise<{ url: string }>;
   close(): Promise<void>;
   server: Server;
+  /** Adds a websocket endpoint: upgrades to `prefix` and below go to `handler` (which authenticates). */
+  routeUpgrade(prefix: string, handler: UpgradeHandler): void;
+  /** Adds an exact-path HTTP endpoint under /api/. */
+  routeHttp(path: string, handler: HttpHandler): void;
+  /** Runs before the HTTP server closes (close websocket servers, flush stores). */
+  onClose(hook: () => Promise<void> | void): void;
 }
 
 /** Creates the relay's HTTP server: /healthz, /api (reserved), then the static SPA. */
@@ -31,6 +44,17 @@ export function createRelay(options: RelayOptions): Relay {
     });
   });
 
+  const upgrades = createUpgradeRouter(log);
+  for (const [prefix, handler] of Object.entries(options.upgradeRoutes ?? {})) upgrades.route(prefix, handler);
+  server.on('upgrade', (req, socket, head) => upgrades.handle(req, socket, head));
+  const closeHooks: (() => Promise<void> | void)[] = [];
+  const httpRoutes = new Map<string, HttpHandler>();
+  const routeHttp = (path: string, handler: HttpHandler) => {
+    if (!path.startsWith('/api/') || httpRoutes.has(path)) throw new Error(`bad or taken HTTP route "${path}"`);
+    httpRoutes.set(path, handler);
+  };
+  for (const [path, handler] of Object.entries(options.httpRoutes ?? {})) routeHttp(path, handler);
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const pathname = new URL(req.url ?? '/', 'http://relay').pathname;
     if (pathname === '/healthz') {
@@ -38,6 +62,11 @@ export function createRelay(options: RelayOptions): Relay {
       return;
     }
     // API routes arrive with later issues; until then answer as an API would, never with the SPA.
+    const route = httpRoutes.get(pathname);
+    if (route) {
+      await route(req, res);
+      return;
+    }
     if (pathname === '/api' || pathname.startsWith('/api/')) {
       sendJson(res, 404, { ok: false, error: `no such endpoint: ${pathname}` });
       return;
@@ -47,6 +76,11 @@ export function createRelay(options: RelayOptions): Relay {
 
   return {
     server,
+    routeUpgrade: (prefix, handler) => upgrades.route(prefix, handler),
+    routeHttp,
+    onClose: (hook) => {
+      closeHooks.push(hook);
+    },
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -55,8 +89,9 @@ export function createRelay(options: RelayOptions): Relay {
           resolve({ url: urlFor(server.address() as AddressInfo) });
         });
       }),
-    close: () =>
-      new Promise((resolve, reject) => {
+    close: async () => {
+      for (const hook of closeHooks.splice(0)) await hook();
+      await new Promise<void>((resolve, reject) => {
         if (!server.listening) {
           resolve();
           return;
@@ -64,7 +99,8 @@ export function createRelay(options: RelayOptions): Relay {
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets would hold close() open for seconds; a relay stop is a stop.
         server.closeAllConnections();
-      })
+      });
+    }
   };
 }
 
