@@ -58,6 +58,7 @@ export class EngineHost implements EngineHostApi {
   readonly #storedXml = new Set<string>();
   readonly #untold = new Set<string>();
   #changeTimer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
 
   constructor(deps: EngineHostDeps) {
     this.#deps = deps;
@@ -238,12 +239,20 @@ export class EngineHost implements EngineHostApi {
     return measureRawWrites(await this.#deps.store.segmentsOf(runIds), batches);
   }
 
+  /** Stops executing here (what terminating the worker does; tests use it to crash a host). */
+  close(): void {
+    for (const execution of this.#executions.values()) execution.close();
+    this.#executions.clear();
+    this.#closed = true;
+  }
+
   /** Queues for the run's lock unless this host already holds or waits for it. */
   #claim(runId: string): void {
     if (this.#claimed.has(runId)) return;
     this.#claimed.add(runId);
     void this.#deps.locks
       .hold(runId, async () => {
+        if (this.#closed) return;
         const meta = await this.#deps.store.getRun(runId);
         if (!meta || meta.status !== 'running') return;
         const execution = this.#execution(runId, await this.#model(meta.xmlSha256));
@@ -324,6 +333,7 @@ export class EngineHost implements EngineHostApi {
   }
 
   async #onTabMessage(message: TabMessage): Promise<void> {
+    if (this.#closed) return;
     switch (message.type) {
       case 'runs.changed':
         for (const runId of message.runIds) {

@@ -26,6 +26,7 @@ interface Envelope {
 export class TabBus {
   readonly #channel: BroadcastChannel;
   readonly #self = crypto.randomUUID();
+  #closed = false;
   readonly #listeners = new Set<(message: TabMessage) => void>();
   readonly #waiting = new Map<string, (error: string | undefined) => void>();
 
@@ -35,6 +36,7 @@ export class TabBus {
   }
 
   post(message: TabMessage): void {
+    if (this.#closed) return;
     const envelope: Envelope = { v: TAB_BUS_VERSION, from: this.#self, message };
     this.#channel.postMessage(envelope);
   }
@@ -64,6 +66,7 @@ export class TabBus {
   }
 
   close(): void {
+    this.#closed = true;
     this.#channel.close();
   }
 
