@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TokenRecord, UnsealedRecord } from './record.js';
 import { recordHash, sealRecord } from './sealRecord.js';
 import { verifyChain } from './verifyChain.js';
+import { prng, type Rand } from '../testing/prng.js';
 
 // Seeded so a failure replays: TESSERA_SEED=<printed seed> npx vitest run verifyChain
 const seed = Number(process.env.TESSERA_SEED ?? Date.now() % 2 ** 31);
@@ -261,19 +262,7 @@ function strip(record: TokenRecord): UnsealedRecord {
   return rest;
 }
 
-type Rand = () => number;
 
-/** mulberry32: tiny, seedable, good enough to pick tamperings. */
-function prng(seedValue: number): Rand {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function int(rand: Rand, n: number): number {
   return Math.floor(rand() * n);

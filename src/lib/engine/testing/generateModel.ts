@@ -9,6 +9,9 @@
  * Pure like the engine (no Node, no test library): the same seed gives the same XML.
  */
 import { definitions, escapeXml } from './bpmnXml.js';
+import { prng, type Rand } from './prng.js';
+
+export { prng, type Rand };
 
 export type Feature =
   | 'userTask'
@@ -81,19 +84,7 @@ export interface GeneratedModel {
   readonly size: number;
 }
 
-type Rand = () => number;
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scope {
   /** Node and flow XML of the scope, in order. */

@@ -3,19 +3,9 @@
  * job tasks, timers, exclusive and parallel splits with their joins, and embedded sub-processes.
  */
 
-export type Rand = () => number;
+import { prng, type Rand } from '../../engine/testing/prng.js';
 
-/** mulberry32: tiny and seedable, so a failing model can be rebuilt from its printed seed. */
-export function prng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng, type Rand };
 
 interface Fragment {
   xml: string;

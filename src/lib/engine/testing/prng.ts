@@ -1,0 +1,14 @@
+/** A seeded random source for tests: a failing case can be rebuilt from its printed seed. */
+export type Rand = () => number;
+
+/** mulberry32: small, fast, seedable. */
+export function prng(seed: number): Rand {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
