@@ -84,8 +84,6 @@ export interface GeneratedModel {
   readonly size: number;
 }
 
-
-
 interface Scope {
   /** Node and flow XML of the scope, in order. */
   readonly parts: string[];
