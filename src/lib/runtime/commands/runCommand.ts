@@ -7,6 +7,7 @@ import type { ResolvedCommand } from '../../engine/effects.js';
 import { KILL_GRACE_MS, killProcessGroup, signalGroup } from './killProcessGroup.js';
 import { OutputCollector } from './OutputCollector.js';
 import { prepareCommand } from './prepareCommand.js';
+import { redactSecrets } from './redactSecrets.js';
 import type { PrepareOptions, PreparedCommand } from './prepareCommand.js';
 import { resolveWorkingDirectory } from './resolveWorkingDirectory.js';
 
@@ -21,6 +22,11 @@ export interface RunCommandOptions extends PrepareOptions {
   outputCapBytes?: number;
   /** The job's working directory; default a fresh temporary directory, removed afterwards. */
   workDir?: string;
+  /**
+   * Live output as it arrives (redacted per chunk, within the cap; a secret split across two
+   * chunks can slip through here — the final, recorded output is redacted whole).
+   */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
 }
 
 interface Captured {
@@ -108,8 +114,13 @@ function supervise(command: PreparedCommand, cwd: string, opts: RunCommandOption
       durationMs: Math.round(performance.now() - started)
     });
 
-    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const live = (stream: 'stdout' | 'stderr', collector: OutputCollector) => (chunk: Buffer) => {
+      const before = collector.truncated;
+      collector.push(chunk);
+      if (opts.onOutput && !before) opts.onOutput(stream, redactSecrets(chunk.toString('utf8'), command.secretValues));
+    };
+    child.stdout?.on('data', live('stdout', stdout));
+    child.stderr?.on('data', live('stderr', stderr));
     child.on('error', (error) => {
       if (child.pid === undefined) finish({ status: 'spawn-failed', reason: messageOf(error) });
     });
