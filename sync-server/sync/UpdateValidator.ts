@@ -1,0 +1,110 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Decodes untrusted Yjs V1 updates in a worker thread with a time limit, so an update that makes
+ * yjs loop (yjs #687 did, on the V2 path) costs one worker restart, never the relay's event loop.
+ * An update passes when yjs can decode it and apply it to an empty scratch doc.
+ */
+export type Validation = { ok: true } | { ok: false; reason: string };
+
+export interface UpdateValidatorOptions {
+  /** Longest a single update may take to decode (ms). */
+  timeoutMs?: number;
+}
+
+// Plain CommonJS so it runs from the esbuild bundle, tsx and vitest alike.
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Y = require(workerData.yjsPath);
+parentPort.on('message', ({ id, update }) => {
+  try {
+    Y.decodeUpdate(update);
+    const doc = new Y.Doc({ gc: true });
+    Y.applyUpdate(doc, update);
+    doc.destroy();
+    parentPort.postMessage({ id, ok: true });
+  } catch (error) {
+    parentPort.postMessage({ id, ok: false, reason: String(error && error.message || error).slice(0, 120) });
+  }
+});
+`;
+
+interface Job {
+  id: number;
+  update: Uint8Array;
+  resolve: (result: Validation) => void;
+}
+
+export class UpdateValidator {
+  readonly #timeoutMs: number;
+  readonly #yjsPath = createRequire(import.meta.url).resolve('yjs');
+  readonly #queue: Job[] = [];
+  #worker: Worker | undefined;
+  #current: { job: Job; timer: NodeJS.Timeout } | undefined;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(options: UpdateValidatorOptions = {}) {
+    this.#timeoutMs = options.timeoutMs ?? 1000;
+  }
+
+  validate(update: Uint8Array): Promise<Validation> {
+    if (this.#closed) return Promise.resolve({ ok: false, reason: 'relay is closing' });
+    return new Promise((resolve) => {
+      this.#queue.push({ id: this.#nextId++, update, resolve });
+      this.#pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) job.resolve({ ok: false, reason: 'relay is closing' });
+    if (this.#current) this.#finish({ ok: false, reason: 'relay is closing' });
+    await this.#worker?.terminate();
+    this.#worker = undefined;
+  }
+
+  #pump(): void {
+    if (this.#current || this.#closed) return;
+    const job = this.#queue.shift();
+    if (!job) return;
+    const worker = this.#ensureWorker();
+    const timer = setTimeout(() => {
+      // The worker is stuck inside yjs: kill it; the next job gets a fresh one.
+      this.#worker = undefined;
+      void worker.terminate();
+      this.#finish({ ok: false, reason: `update took over ${this.#timeoutMs} ms to decode` });
+    }, this.#timeoutMs);
+    this.#current = { job, timer };
+    worker.postMessage({ id: job.id, update: job.update });
+  }
+
+  #finish(result: Validation): void {
+    if (!this.#current) return;
+    clearTimeout(this.#current.timer);
+    const { job } = this.#current;
+    this.#current = undefined;
+    job.resolve(result);
+    this.#pump();
+  }
+
+  #ensureWorker(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(workerSource, { eval: true, workerData: { yjsPath: this.#yjsPath }, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    worker.unref();
+    worker.on('message', (message: { id: number; ok: boolean; reason?: string }) => {
+      if (this.#current?.job.id !== message.id) return;
+      this.#finish(message.ok ? { ok: true } : { ok: false, reason: message.reason ?? 'invalid update' });
+    });
+    const lost = (why: string) => {
+      if (this.#worker !== worker) return;
+      this.#worker = undefined;
+      this.#finish({ ok: false, reason: why });
+    };
+    worker.on('error', (error) => lost(`update could not be decoded: ${error.message.slice(0, 120)}`));
+    worker.on('exit', () => lost('update decoder exited'));
+    this.#worker = worker;
+    return worker;
+  }
+}
