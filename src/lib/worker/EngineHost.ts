@@ -235,8 +235,8 @@ export class EngineHost implements EngineHostApi {
     return this.#deps.store.writeStats(reset);
   }
 
-  async measureRawWrites(runIds: string[], batches: number[]) {
-    return measureRawWrites(await this.#deps.store.segmentsOf(runIds), batches);
+  async measureRawWrites(runIds: string[], batches: [number, number][]) {
+    return measureRawWrites(await this.#deps.store.rowsOf(runIds), batches);
   }
 
   /** Stops executing here (what terminating the worker does; tests use it to crash a host). */

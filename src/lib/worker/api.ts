@@ -126,5 +126,5 @@ export interface EngineHostApi {
   /** Benchmark: how this worker's chain transactions were shaped (`reset` starts counting anew). */
   writeStats(reset?: boolean): Promise<WriteStats>;
   /** Benchmark: rewrites these runs' stored rows into a scratch database by bulkAdd in these batch sizes. */
-  measureRawWrites(runIds: string[], batches: number[]): Promise<{ rows: number; records: number; transactions: number; ms: number }>;
+  measureRawWrites(runIds: string[], batches: [number, number][]): Promise<{ rows: number; records: number; transactions: number; ms: number }>;
 }

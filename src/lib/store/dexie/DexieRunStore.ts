@@ -32,11 +32,11 @@ const runMetaSchema = z.strictObject({
   file: z.string().optional()
 });
 
-/** How the chain writes were shaped: per transaction, how many segment rows it added. */
+/** How the chain writes were shaped: per transaction, [segment rows added, run rows put]. */
 export interface WriteStats {
   transactions: number;
   records: number;
-  batches: number[];
+  batches: [number, number][];
 }
 
 const segmentSchema = z.object({ runId: z.string(), seq: z.number().int().nonnegative(), records: z.array(z.unknown()).min(1) });
@@ -108,12 +108,13 @@ export class DexieRunStore implements RunStore {
     return records;
   }
 
-  /** The stored segment rows of these runs, for the raw-write benchmark. */
-  async segmentsOf(runIds: readonly string[]): Promise<SegmentRow[]> {
-    const rows = await Promise.all(
+  /** The stored rows of these runs (chain segments and run meta), for the raw-write benchmark. */
+  async rowsOf(runIds: readonly string[]): Promise<{ segments: SegmentRow[]; runs: RunMeta[] }> {
+    const segments = await Promise.all(
       runIds.map((id) => this.#db.segments.where('[runId+seq]').between([id, 0], [id, Infinity], true, true).toArray())
     );
-    return rows.flat();
+    const runs = await this.#db.runs.bulkGet([...runIds]);
+    return { segments: segments.flat(), runs: runs.filter((run): run is RunMeta => run !== undefined) };
   }
 
   async getRun(runId: string): Promise<RunMeta | undefined> {
@@ -192,6 +193,7 @@ export class DexieRunStore implements RunStore {
    */
   async #flush(batch: PendingWrite[]): Promise<void> {
     const outcomes = new Map<PendingWrite, RunMeta | StoreConflictError>();
+    let runRows = 0;
     try {
       await this.#db.transaction('rw', this.#db.runs, this.#db.segments, async () => {
         const fail = this.#failNext;
@@ -199,12 +201,12 @@ export class DexieRunStore implements RunStore {
           this.#failNext = undefined;
           throw fail.error();
         }
-        await this.#apply(batch, outcomes);
+        runRows = await this.#apply(batch, outcomes);
       });
       const written = batch.filter((write) => !(outcomes.get(write) instanceof StoreConflictError) && write.records.length > 0);
       this.#stats.transactions += 1;
       this.#stats.records += written.reduce((sum, write) => sum + write.records.length, 0);
-      if (this.#stats.batches.length < 100_000) this.#stats.batches.push(written.length);
+      if (this.#stats.batches.length < 100_000) this.#stats.batches.push([written.length, runRows]);
     } catch (error) {
       for (const write of batch) write.reject(error);
       return;
@@ -217,7 +219,7 @@ export class DexieRunStore implements RunStore {
   }
 
   /** Inside the transaction: checks each write against the stored chain and writes the ones that continue it. */
-  async #apply(batch: readonly PendingWrite[], outcomes: Map<PendingWrite, RunMeta | StoreConflictError>): Promise<void> {
+  async #apply(batch: readonly PendingWrite[], outcomes: Map<PendingWrite, RunMeta | StoreConflictError>): Promise<number> {
     const runIds = [...new Set(batch.map((write) => write.runId))];
     const stored = await this.#db.runs.bulkGet(runIds);
     const current = new Map<string, RunMeta | undefined>(runIds.map((id, i) => [id, stored[i]]));
@@ -233,6 +235,7 @@ export class DexieRunStore implements RunStore {
     }
     if (rows.length > 0) await this.#db.segments.bulkAdd(rows);
     if (touched.size > 0) await this.#db.runs.bulkPut([...touched].map((id) => current.get(id)!));
+    return touched.size;
   }
 }
 
