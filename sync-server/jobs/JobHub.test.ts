@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { JobSpec } from '../../src/lib/protocol/jobs.js';
+import { SimulatedClock } from '../../src/lib/runtime/SimulatedClock.js';
+import { JobHub } from './JobHub.js';
+
+const job = (n: number): JobSpec => ({
+  key: `run:${n}:1`, runId: 'run', instance: String(n), node: 'T', attempt: 1, variables: {},
+  payload: { kind: 'command', command: { args: ['true'], env: {}, retries: 1 } }
+});
+
+function peer(hub: JobHub, kind: 'runner' | 'client') {
+  const got: Record<string, unknown>[] = [];
+  const send = (frame: string) => got.push(JSON.parse(frame) as Record<string, unknown>);
+  const conn = kind === 'runner' ? hub.connectRunner(send) : hub.connectClient(send);
+  return { got, say: (m: object) => conn.receive(JSON.stringify(m)), close: () => conn.close(), of: (type: string) => got.filter((m) => m.type === type) };
+}
+
+describe('sync-server/jobs/JobHub', () => {
+  it('leases a submitted job to a runner, streams its output to the submitter and watchers, delivers one outcome', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0), leaseMs: 1000 });
+    const client = peer(hub, 'client');
+    const watcher = peer(hub, 'client');
+    const runner = peer(hub, 'runner');
+    watcher.say({ type: 'output.watch', runIds: ['run'] });
+    runner.say({ type: 'hello', version: 1, runnerId: 'r1', allow: ['true'], concurrency: 1 });
+    runner.say({ type: 'lease.request', count: 1 });
+    client.say({ type: 'job.submit', job: job(1) });
+    const [leased] = runner.of('job.leased') as { key: string; leaseId: string }[];
+    expect(leased).toMatchObject({ key: 'run:1:1' });
+    runner.say({ type: 'job.output', key: 'run:1:1', leaseId: leased!.leaseId, stream: 'stdout', chunk: 'hi' });
+    runner.say({ type: 'job.completed', key: 'run:1:1', leaseId: leased!.leaseId, result: { exitCode: 0 } });
+    runner.say({ type: 'job.completed', key: 'run:1:1', leaseId: leased!.leaseId, result: { exitCode: 0 } });
+    expect(client.of('job.output')).toEqual([{ type: 'job.output', key: 'run:1:1', runId: 'run', stream: 'stdout', chunk: 'hi' }]);
+    expect(watcher.of('job.output')).toHaveLength(1);
+    expect(client.of('job.outcome')).toEqual([{ type: 'job.outcome', key: 'run:1:1', runId: 'run', outcome: { status: 'completed', result: { exitCode: 0 } } }]);
+    expect(runner.of('error')).toMatchObject([{ code: 'already-completed', key: 'run:1:1' }]);
+  });
+
+  it('a runner that disconnects mid-job: another runner gets it; the first one’s late result is refused as stale', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0), leaseMs: 1000 });
+    const client = peer(hub, 'client');
+    const a = peer(hub, 'runner');
+    a.say({ type: 'lease.request', count: 1 });
+    client.say({ type: 'job.submit', job: job(1) });
+    const first = a.of('job.leased')[0] as { leaseId: string };
+    const b = peer(hub, 'runner');
+    b.say({ type: 'lease.request', count: 1 });
+    a.close();
+    const second = b.of('job.leased')[0] as { leaseId: string };
+    expect(second.leaseId).not.toBe(first.leaseId);
+    b.say({ type: 'job.failed', key: 'run:1:1', leaseId: second.leaseId, error: { message: 'boom', code: '2' } });
+    expect(client.of('job.outcome')).toHaveLength(1);
+  });
+
+  it('a lease that expires without heartbeats is handed on; with heartbeats it is kept', async () => {
+    const clock = new SimulatedClock(0);
+    const hub = new JobHub({ clock, leaseMs: 1000 });
+    const client = peer(hub, 'client');
+    const a = peer(hub, 'runner');
+    const b = peer(hub, 'runner');
+    a.say({ type: 'lease.request', count: 2 });
+    client.say({ type: 'job.submit', job: job(1) });
+    client.say({ type: 'job.submit', job: job(2) });
+    b.say({ type: 'lease.request', count: 2 });
+    expect(a.of('job.leased')).toHaveLength(2);
+    clock.advance(900);
+    a.say({ type: 'heartbeat' });
+    clock.advance(900);
+    expect(b.of('job.leased')).toHaveLength(0);
+    clock.advance(200);
+    expect(b.of('job.leased')).toHaveLength(2);
+    const stale = a.of('job.leased')[0] as { key: string; leaseId: string };
+    a.say({ type: 'job.completed', key: stale.key, leaseId: stale.leaseId });
+    expect(a.of('error')).toMatchObject([{ code: 'stale-lease' }]);
+    expect(client.of('job.outcome')).toHaveLength(0);
+  });
+
+  it('a client that reconnects and resubmits gets the outcome it missed; bad frames get a clear error', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0) });
+    const runner = peer(hub, 'runner');
+    runner.say({ type: 'lease.request', count: 1 });
+    const before = peer(hub, 'client');
+    before.say({ type: 'job.submit', job: job(1) });
+    before.close();
+    const lease = runner.of('job.leased')[0] as { leaseId: string };
+    runner.say({ type: 'job.completed', key: 'run:1:1', leaseId: lease.leaseId });
+    const after = peer(hub, 'client');
+    after.say({ type: 'job.submit', job: job(1) });
+    expect(after.of('job.outcome')).toMatchObject([{ key: 'run:1:1', outcome: { status: 'completed' } }]);
+    expect(runner.of('job.leased')).toHaveLength(1);
+    after.say({ type: 'job.submit' });
+    expect(after.of('error')).toMatchObject([{ code: 'bad-message' }]);
+  });
+
+  it('cancel tells the runner holding the job and drops its outcome', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0) });
+    const runner = peer(hub, 'runner');
+    const client = peer(hub, 'client');
+    runner.say({ type: 'lease.request', count: 1 });
+    client.say({ type: 'job.submit', job: job(1) });
+    client.say({ type: 'job.cancel', key: 'run:1:1' });
+    expect(runner.of('job.cancel')).toEqual([{ type: 'job.cancel', key: 'run:1:1' }]);
+    const lease = runner.of('job.leased')[0] as { leaseId: string };
+    runner.say({ type: 'job.completed', key: 'run:1:1', leaseId: lease.leaseId });
+    expect(client.of('job.outcome')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,290 @@
+/**
+ * The relay's job hub: the lease queue between those who submit jobs (browser tabs, the CLI, a
+ * local dispatcher) and runners (the in-process pool, `tessera runner` processes). It speaks
+ * the job protocol over any `send(frame)` connection and never touches sockets itself.
+ */
+import {
+  JOB_PROTOCOL_VERSION,
+  JobErrorCode,
+  clientMessage,
+  decode,
+  encode,
+  runnerMessage,
+  type ClientMessage,
+  type JobResult,
+  type JobSpec,
+  type RelayToClientMessage,
+  type RelayToRunnerMessage,
+  type RunnerMessage
+} from '../../src/lib/protocol/jobs.js';
+import { JobAlreadyCompleted, JobQueue, StaleLeaseError, type JobQueueStore } from '../../src/lib/runtime/jobs/JobQueue.js';
+import { outcomeOf, specOf } from '../../src/lib/runtime/jobs/jobMapping.js';
+import type { Clock, JobDispatch, JobDispatcher, JobOutcome, TimerHandle } from '../../src/lib/runtime/ports.js';
+
+export interface JobConnection {
+  receive(frame: string): void;
+  close(): void;
+}
+
+export interface JobHubOptions {
+  clock: Clock;
+  leaseMs?: number;
+  store?: JobQueueStore;
+  newId?: () => string;
+  log?: (line: string) => void;
+}
+
+interface RunnerConn {
+  id: string;
+  runnerId?: string;
+  send: (frame: string) => void;
+  /** Free slots it asked to fill. */
+  wanted: number;
+}
+
+interface ClientConn {
+  id: string;
+  send: (frame: string) => void;
+  watching: Set<string>;
+}
+
+type Owner = ClientConn | ((result: JobResult) => void);
+
+const REMEMBERED_RESULTS = 10_000;
+
+export class JobHub {
+  readonly queue: JobQueue;
+  readonly #opts: JobHubOptions;
+  readonly #runners = new Map<string, RunnerConn>();
+  readonly #clients = new Set<ClientConn>();
+  readonly #owners = new Map<string, Owner>();
+  /** Outcomes kept for a client that resubmits after a reconnect. */
+  readonly #results = new Map<string, { runId: string; result: JobResult }>();
+  readonly #outputListeners = new Set<(runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string) => void>();
+  #expiry: { at: number; handle: TimerHandle } | undefined;
+  #next = 0;
+
+  constructor(opts: JobHubOptions) {
+    this.#opts = opts;
+    this.queue = new JobQueue({
+      now: () => opts.clock.now(),
+      onSettled: (job, result) => this.#settled(job, result),
+      ...(opts.leaseMs === undefined ? {} : { leaseMs: opts.leaseMs }),
+      ...(opts.store ? { store: opts.store } : {}),
+      ...(opts.newId ? { newId: opts.newId } : {})
+    });
+  }
+
+  /** A runner connected; frames it sends go to `receive`. */
+  connectRunner(send: (frame: string) => void): JobConnection {
+    const conn: RunnerConn = { id: `runner-conn-${++this.#next}`, send, wanted: 0 };
+    this.#runners.set(conn.id, conn);
+    return {
+      receive: (frame) => {
+        const decoded = decode(runnerMessage, frame);
+        if (!decoded.ok) return this.#toRunner(conn, { type: 'error', code: decoded.code, message: decoded.error });
+        this.#fromRunner(conn, decoded.message);
+      },
+      close: () => {
+        if (!this.#runners.delete(conn.id)) return;
+        const keys = this.queue.release(conn.id);
+        if (keys.length > 0) this.#log(`runner ${conn.runnerId ?? conn.id} left holding ${keys.length} job(s): requeued`);
+        this.#pump();
+      }
+    };
+  }
+
+  /** A job submitter (browser tab, CLI) connected. */
+  connectClient(send: (frame: string) => void): JobConnection {
+    const conn: ClientConn = { id: `client-${++this.#next}`, send, watching: new Set() };
+    this.#clients.add(conn);
+    return {
+      receive: (frame) => {
+        const decoded = decode(clientMessage, frame);
+        if (!decoded.ok) return this.#toClient(conn, { type: 'error', code: decoded.code, message: decoded.error });
+        this.#fromClient(conn, decoded.message);
+      },
+      close: () => {
+        this.#clients.delete(conn);
+        // Its jobs go on; outcomes wait in #results for the resubmit after a reconnect.
+        for (const [key, owner] of this.#owners) if (owner === conn) this.#owners.delete(key);
+      }
+    };
+  }
+
+  /** A JobDispatcher for executors inside the relay process (and tests). */
+  dispatcher(): JobDispatcher {
+    return {
+      dispatch: (job: JobDispatch, done: (outcome: JobOutcome) => void) => {
+        const spec = specOf(job);
+        this.#submit(spec, (result) => done(outcomeOf(spec, result)));
+      },
+      cancel: (key: string) => this.cancel(key)
+    };
+  }
+
+  /** Live output of every job, as runners stream it. */
+  onOutput(listener: (runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string) => void): () => void {
+    this.#outputListeners.add(listener);
+    return () => this.#outputListeners.delete(listener);
+  }
+
+  cancel(key: string): void {
+    this.#owners.delete(key);
+    const holder = this.queue.cancel(key);
+    const runner = holder === undefined ? undefined : this.#runners.get(holder);
+    if (runner) this.#toRunner(runner, { type: 'job.cancel', key });
+  }
+
+  /** Connected runners and open jobs, for /healthz-like reporting. */
+  stats(): { runners: number; queued: number; leased: number } {
+    return { runners: this.#runners.size, ...this.queue.size() };
+  }
+
+  close(): void {
+    if (this.#expiry) this.#opts.clock.clearTimer(this.#expiry.handle);
+    this.#expiry = undefined;
+  }
+
+  #fromRunner(conn: RunnerConn, message: RunnerMessage): void {
+    switch (message.type) {
+      case 'hello':
+        if (message.version !== JOB_PROTOCOL_VERSION) {
+          this.#toRunner(conn, { type: 'error', code: JobErrorCode.unsupportedVersion, message: `relay speaks job protocol ${JOB_PROTOCOL_VERSION}` });
+          return;
+        }
+        conn.runnerId = message.runnerId;
+        this.#log(`runner ${message.runnerId} connected (concurrency ${message.concurrency}; allow: ${message.allow.join(', ') || 'nothing'})`);
+        this.#toRunner(conn, { type: 'welcome', version: JOB_PROTOCOL_VERSION, leaseMs: this.queue.leaseMs });
+        return;
+      case 'lease.request':
+        conn.wanted += message.count;
+        this.#pump();
+        return;
+      case 'heartbeat':
+        this.queue.renew(conn.id);
+        return;
+      case 'job.started':
+        this.#guard(conn, message.key, () => this.queue.check(message.key, message.leaseId));
+        return;
+      case 'job.output':
+        this.#guard(conn, message.key, () => {
+          const lease = this.queue.check(message.key, message.leaseId);
+          this.#output(lease.job.runId, message.key, message.stream, message.chunk);
+        });
+        return;
+      case 'job.completed':
+        this.#guard(conn, message.key, () =>
+          this.queue.settle(message.key, message.leaseId, {
+            status: 'completed',
+            ...(message.result === undefined ? {} : { result: message.result }),
+            ...(message.variables ? { variables: message.variables } : {})
+          })
+        );
+        return;
+      case 'job.failed':
+        this.#guard(conn, message.key, () => this.queue.settle(message.key, message.leaseId, { status: 'failed', error: message.error }));
+        return;
+    }
+  }
+
+  #fromClient(conn: ClientConn, message: ClientMessage): void {
+    switch (message.type) {
+      case 'job.submit':
+        this.#toClient(conn, { type: 'job.accepted', key: message.job.key });
+        this.#submit(message.job, conn);
+        return;
+      case 'job.cancel':
+        this.cancel(message.key);
+        return;
+      case 'output.watch':
+        conn.watching = new Set(message.runIds);
+        return;
+    }
+  }
+
+  #submit(job: JobSpec, owner: Owner): void {
+    const state = this.queue.submit(job);
+    const known = this.#results.get(job.key);
+    if (known) return this.#deliver(owner, job, known.result);
+    if (state === 'cancelled') return this.#deliver(owner, job, { status: 'failed', error: { message: `job ${job.key} was cancelled` } });
+    this.#owners.set(job.key, owner);
+    if (state === 'queued') this.#pump();
+  }
+
+  #settled(job: JobSpec, result: JobResult): void {
+    this.#results.set(job.key, { runId: job.runId, result });
+    if (this.#results.size > REMEMBERED_RESULTS) this.#results.delete(this.#results.keys().next().value!);
+    const owner = this.#owners.get(job.key);
+    this.#owners.delete(job.key);
+    if (owner) this.#deliver(owner, job, result);
+  }
+
+  #deliver(owner: Owner, job: JobSpec, result: JobResult): void {
+    if (typeof owner === 'function') owner(result);
+    else this.#toClient(owner, { type: 'job.outcome', key: job.key, runId: job.runId, outcome: result });
+  }
+
+  #output(runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string): void {
+    const owner = this.#owners.get(key);
+    for (const client of this.#clients) {
+      if (client === owner || client.watching.has(runId)) this.#toClient(client, { type: 'job.output', key, runId, stream, chunk });
+    }
+    for (const listener of this.#outputListeners) listener(runId, key, stream, chunk);
+  }
+
+  /** Hands waiting jobs to runners with free slots, one each in turn. */
+  #pump(): void {
+    let handed = true;
+    while (handed) {
+      handed = false;
+      for (const conn of this.#runners.values()) {
+        if (conn.wanted <= 0) continue;
+        const lease = this.queue.lease(conn.id);
+        if (!lease) break;
+        conn.wanted -= 1;
+        handed = true;
+        this.#toRunner(conn, { type: 'job.leased', key: lease.key, leaseId: lease.id, job: lease.job, deadline: lease.expiresAt });
+      }
+    }
+    this.#scheduleExpiry();
+  }
+
+  #scheduleExpiry(): void {
+    const at = this.queue.nextExpiry();
+    if (at === undefined || (this.#expiry && this.#expiry.at <= at)) return;
+    if (this.#expiry) this.#opts.clock.clearTimer(this.#expiry.handle);
+    const handle = this.#opts.clock.setTimer(at, () => {
+      this.#expiry = undefined;
+      const keys = this.queue.expire();
+      if (keys.length > 0) this.#log(`lease expired for ${keys.length} job(s): requeued`);
+      this.#pump();
+    });
+    this.#expiry = { at, handle };
+  }
+
+  /** Runs a lease-checked step; a stale or finished lease gets a typed error, nothing else happens. */
+  #guard(conn: RunnerConn, key: string, step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      const code =
+        error instanceof StaleLeaseError ? JobErrorCode.staleLease
+        : error instanceof JobAlreadyCompleted ? JobErrorCode.alreadyCompleted
+        : JobErrorCode.unknownJob;
+      this.#toRunner(conn, { type: 'error', code, key, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  #toRunner(conn: RunnerConn, message: RelayToRunnerMessage): void {
+    conn.send(encode(message));
+  }
+
+  #toClient(conn: ClientConn, message: RelayToClientMessage): void {
+    conn.send(encode(message));
+  }
+
+  #log(line: string): void {
+    this.#opts.log?.(line);
+  }
+}
