@@ -77,7 +77,7 @@ export class UpdateValidator {
       this.#finish({ ok: false, reason: `update took over ${this.#timeoutMs} ms to decode` });
     }, this.#timeoutMs);
     this.#current = { job, timer };
-    worker.postMessage({ id: job.id, update: job.update });
+    worker.postMessage({ id: job.id, update: job.update.slice() });
   }
 
   #finish(result: Validation): void {

@@ -1,0 +1,153 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { SyncMessageType } from '../../src/lib/protocol/syncProtocol.js';
+import type { SqliteUpdateLog } from './SqliteUpdateLog.js';
+
+/** What a room needs from a connection: send frames, and a key for tracking awareness ids. */
+export interface RoomPeer {
+  send(frame: Uint8Array): void;
+}
+
+export interface RoomOptions {
+  /** Compact the room's log into one snapshot when it holds more than this many updates. */
+  compactAfter?: number;
+  /** Called when storing an update failed: the room must close (memory would be ahead of disk). */
+  onStorageFailure?: (error: unknown) => void;
+}
+
+/**
+ * One shared doc: loaded from the log in the constructor (so nothing is served before the stored
+ * state is in), every doc change appended to the log BEFORE it is sent to the other peers.
+ */
+export class Room {
+  readonly name: string;
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly #peers = new Map<RoomPeer, Set<number>>();
+  readonly #log: SqliteUpdateLog;
+  readonly #compactAfter: number;
+  #dirty = false;
+
+  constructor(name: string, log: SqliteUpdateLog, options: RoomOptions = {}) {
+    this.name = name;
+    this.#log = log;
+    this.#compactAfter = options.compactAfter ?? 500;
+    const stored = log.load(name);
+    // Stored updates were validated before they were stored; they are trusted here.
+    Y.transact(this.doc, () => {
+      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+      for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+    });
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      try {
+        const length = log.append(name, update);
+        this.#dirty = true;
+        if (length > this.#compactAfter) this.compact();
+      } catch (error) {
+        options.onStorageFailure?.(error);
+        return;
+      }
+      this.#broadcast(syncFrame(update), origin);
+    });
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.#onAwareness);
+  }
+
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  /** Adds a peer and starts its sync: our state vector (step 1) and everyone's awareness. */
+  join(peer: RoomPeer): void {
+    this.#peers.set(peer, new Set());
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, SyncMessageType.sync);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    peer.send(encoding.toUint8Array(encoder));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) peer.send(this.awarenessFrame(states));
+  }
+
+  /** Removes a peer and the awareness states it controlled. */
+  leave(peer: RoomPeer): void {
+    const ids = this.#peers.get(peer);
+    this.#peers.delete(peer);
+    if (ids && ids.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
+  }
+
+  /** Answers a peer's sync step 1 (its state vector) with what it is missing. */
+  answerStep1(peer: RoomPeer, stateVector: Uint8Array): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, SyncMessageType.sync);
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
+    peer.send(encoding.toUint8Array(encoder));
+  }
+
+  /** Applies a VALIDATED update from `peer`; the doc's update event stores and forwards it. */
+  applyUpdate(peer: RoomPeer, update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, peer);
+  }
+
+  applyAwareness(peer: RoomPeer, update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+  }
+
+  awarenessFrame(clients: number[]): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, SyncMessageType.awareness);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** Merges the log into one snapshot row (in one transaction). */
+  compact(): void {
+    this.#log.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+    this.#dirty = false;
+  }
+
+  /** Compacts what this session appended, then frees the doc. */
+  destroy(): void {
+    try {
+      if (this.#dirty) this.compact();
+    } finally {
+      this.awareness.destroy();
+      this.doc.destroy();
+      this.#peers.clear();
+    }
+  }
+
+  #onAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    const ids = this.#peers.get(origin as RoomPeer);
+    if (ids) {
+      for (const id of added) ids.add(id);
+      for (const id of removed) ids.delete(id);
+    }
+    this.#broadcast(this.awarenessFrame(changed), undefined);
+  };
+
+  #broadcast(frame: Uint8Array, except: unknown): void {
+    for (const peer of this.#peers.keys()) if (peer !== except) peer.send(frame);
+  }
+}
+
+/** Reads the sync sub-message type and its payload (state vector or update) from a sync frame. */
+export function readSyncPayload(decoder: decoding.Decoder): { step: number; payload: Uint8Array } {
+  const step = decoding.readVarUint(decoder);
+  return { step, payload: decoding.readVarUint8Array(decoder) };
+}
+
+function syncFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, SyncMessageType.sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
