@@ -48,7 +48,7 @@ export interface Behaviors {
 /** Thrown for an event that does not apply to the run; the step writes nothing. */
 export class EngineError extends Error {
   constructor(
-    readonly code: 'not-running' | 'not-waiting' | 'not-due' | 'no-subscription' | 'unknown-incident' | 'bad-event' | 'bad-start',
+    readonly code: 'not-running' | 'not-waiting' | 'not-due' | 'stale-job' | 'no-subscription' | 'unknown-incident' | 'bad-event' | 'bad-start',
     message: string
   ) {
     super(message);

@@ -36,7 +36,7 @@ export function deliverEvent(s: Stepper, event: EngineEvent): void {
     case 'userTask.completed':
       return userTaskCompleted(s, event);
     case 'job.completed': {
-      const [instance, wait] = jobWait(s, event.instance);
+      const [instance, wait] = jobWait(s, event.instance, event.key);
       const node = s.node(wait.node);
       const result = jobResult(node, event.result, event.variables);
       const move = moveOf(s, wait);
@@ -44,9 +44,9 @@ export function deliverEvent(s: Stepper, event: EngineEvent): void {
       return;
     }
     case 'job.failed':
-      return jobFailed(s, event.instance, event.error);
+      return jobFailed(s, event.instance, event.error, event.key);
     case 'job.errorThrown': {
-      const [instance, wait] = jobWait(s, event.instance);
+      const [instance, wait] = jobWait(s, event.instance, event.key);
       if (!throwError(s, wait.scope, instance, event.error, wait.node)) {
         s.openIncident(instance, `${wait.node}: uncaught BPMN error ${event.error.code ?? ''}: ${event.error.message}`, 'job', wait.node);
       }
@@ -179,9 +179,12 @@ function userTaskCompleted(s: Stepper, event: Extract<EngineEvent, { type: 'user
   finishActivity(s, moveOf(s, wait), s.node(wait.node), instance, s.state.scopes[instance]?.vars, event.variables ?? {});
 }
 
-function jobWait(s: Stepper, instance: string): [string, WaitState] {
+function jobWait(s: Stepper, instance: string, key?: string): [string, WaitState] {
   const wait = s.state.waits[instance];
   if (!wait?.job) throw new EngineError('not-waiting', `no job is waiting at instance ${instance} of run ${s.state.runId}`);
+  if (key !== undefined && key !== wait.job.key) {
+    throw new EngineError('stale-job', `job ${key} is not the current attempt (${wait.job.key}) of ${wait.node}`);
+  }
   if (wait.incident) throw new EngineError('not-waiting', `job at ${wait.node} has an open incident`);
   return [instance, wait];
 }
@@ -194,8 +197,8 @@ function jobResult(node: FlowNode, result: unknown, variables: Variables | undef
   return out;
 }
 
-function jobFailed(s: Stepper, instance: string, error: ErrorInfo): void {
-  const [, wait] = jobWait(s, instance);
+function jobFailed(s: Stepper, instance: string, error: ErrorInfo, outcomeKey?: string): void {
+  const [, wait] = jobWait(s, instance, outcomeKey);
   const job = wait.job!;
   const node = s.node(wait.node);
   const move = moveOf(s, wait);

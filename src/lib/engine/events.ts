@@ -8,13 +8,17 @@ export interface ErrorInfo {
   readonly code?: string;
 }
 
+/**
+ * Job outcomes name the element instance; with `key` (runId:instance:attempt) an outcome of an
+ * earlier attempt is refused instead of being taken for the current one.
+ */
 export type EngineEvent =
   /** A job (command, http, job type, JavaScript script) finished successfully. */
-  | { type: 'job.completed'; instance: string; result?: unknown; variables?: Variables; owner?: string }
+  | { type: 'job.completed'; instance: string; key?: string; result?: unknown; variables?: Variables; owner?: string }
   /** A job failed: retried while retries remain (after `backoff`), then an incident. */
-  | { type: 'job.failed'; instance: string; error: ErrorInfo; owner?: string }
+  | { type: 'job.failed'; instance: string; key?: string; error: ErrorInfo; owner?: string }
   /** A job threw a BPMN error by code: caught by a boundary/event sub-process, else an incident. */
-  | { type: 'job.errorThrown'; instance: string; error: ErrorInfo; variables?: Variables; owner?: string }
+  | { type: 'job.errorThrown'; instance: string; key?: string; error: ErrorInfo; variables?: Variables; owner?: string }
   /** A scheduled timer fell due (`timerId` from the `timer.schedule` effect). */
   | { type: 'timer.fired'; timerId: string }
   /** A person completed a waiting user task (by element instance, or by node id when unique). */

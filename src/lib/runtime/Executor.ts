@@ -226,7 +226,7 @@ export class Executor<S extends RunStateLike> {
           jobs.dispatch({ ...effect, runId: this.state.runId }, (outcome) => {
             if (reported || !this.#jobs.has(effect.key)) return;
             reported = true;
-            this.#background(outcome);
+            this.#background({ ...outcome, key: effect.key });
             this.#jobs.delete(effect.key);
           });
         } catch (error) {

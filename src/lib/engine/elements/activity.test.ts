@@ -44,6 +44,19 @@ describe('engine/elements/activity', () => {
     expect(h.state.status).toBe('completed');
   });
 
+  it('an outcome of an earlier attempt (stale key) is refused and writes nothing', async () => {
+    const h = await runModel(processXml(`<bpmn:startEvent id="S"/><bpmn:serviceTask id="T">${command('retries="2"', 'true')}</bpmn:serviceTask>${flows('S>T')}`));
+    const first = h.jobs()[0]!;
+    h.send({ type: 'job.failed', instance: first.instance, key: first.key, error: { message: 'exit 1' } });
+    const second = h.jobs()[0]!;
+    expect(second.key).not.toBe(first.key);
+    const before = h.records.length;
+    expect(() => h.send({ type: 'job.completed', instance: first.instance, key: first.key })).toThrow(/not the current attempt/);
+    expect(h.records.length).toBe(before);
+    h.send({ type: 'job.completed', instance: first.instance, key: second.key });
+    expect(h.state.status).toBe('completed');
+  });
+
   it('a stale completion (wrong instance) is refused and writes nothing', async () => {
     const h = await runModel(processXml(`<bpmn:startEvent id="S"/><bpmn:serviceTask id="T">${command('', 'true')}</bpmn:serviceTask>${flows('S>T')}`));
     const before = h.records.length;
