@@ -8,6 +8,7 @@ import { verify } from './verify.js';
 import { relay } from './relay.js';
 import { run } from './run.js';
 import { signal } from './signal.js';
+import { token } from './token.js';
 
 /**
  * Every command of the DESIGN.md CLI contract, in help order. A command whose module exists is
@@ -24,7 +25,7 @@ export const commands: readonly Command[] = [
   verify,
   relay,
   planned('runner', 'execute service-task commands for a relay', 'tessera runner --relay URL --token T [--allow EXE,…] [--concurrency N]'),
-  planned('token', 'sign an access token for a relay room', 'tessera token --room R --role view|edit|run|runner [--sub NAME] [--ttl PT8H] [--secret S]')
+  token
 ];
 
 /** A contract command nobody has implemented yet: says so and exits 2. */

@@ -3,16 +3,19 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRelay } from '../../../sync-server/createRelay.js';
+import { attachSync } from '../../../sync-server/sync/attachSync.js';
+import { randomSecret } from '../../../sync-server/sync/tokens.js';
 import type { Command } from '../command.js';
 import { projectRoot } from '../projectRoot.js';
 
 const usage = `tessera relay [--port N] [--host H] [--data DIR] [--secret S] [--allow EXE,…]
 
-Serves the Tessera app and (later) collaboration rooms and task runners.
+Serves the Tessera app, collaboration rooms (ws://HOST/sync/<room>) and (later) task runners.
   --port N      port to listen on (default $TESSERA_PORT, $PORT, else 8787; 0 picks a free one)
   --host H      interface to bind (default $TESSERA_HOST, else 127.0.0.1)
   --data DIR    where the relay keeps its data (default ./.tessera)
-  --secret S    token signing secret (or $TESSERA_SECRET); required off loopback
+  --secret S    token signing secret (or $TESSERA_SECRET); required off loopback. Without it a
+                random secret is made at start and GET /api/token mints tokens for loopback callers
   --allow LIST  executables runners may start, comma separated, repeatable; required off loopback`;
 
 export interface RelayFlags {
@@ -94,6 +97,14 @@ export const relay: Command = {
       version: packageVersion(root),
       log: (line) => process.stderr.write(`${line}\n`)
     });
+    // Without --secret (loopback only) tokens are signed with a per-start random secret, handed
+    // out by GET /api/token to loopback callers; it is never printed.
+    attachSync(server, {
+      dbFile: resolve(dataDir, 'sync.sqlite'),
+      secret: flags.secret ?? randomSecret(),
+      boundHost: flags.host,
+      logLine: (line) => process.stderr.write(`${line}\n`)
+    });
     let url: string;
     try {
       ({ url } = await server.listen());
@@ -105,6 +116,7 @@ export const relay: Command = {
     process.stdout.write(
       `Tessera relay on ${url}\nOpen ${url} in your browser.\n` +
         `  app:   ${staticDir}\n  data:  ${dataDir}\n` +
+        `  sync:  ${url.replace(/^http/, 'ws')}/sync/<room>; tokens: ${flags.secret ? 'tessera token (signed with --secret)' : 'GET /api/token (loopback only, random secret)'}\n` +
         `  allow: ${flags.allow === undefined ? '(none given)' : flags.allow.join(', ') || '(empty: every command refused)'}\n`
     );
     await stopSignal();
