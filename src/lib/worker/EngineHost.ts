@@ -216,15 +216,15 @@ export class EngineHost implements EngineHostApi {
   }
 
   async exportChain(runId: string): Promise<ExportedChain> {
-    const run = await this.#deps.store.getRun(runId);
+    const { run, records } = await this.#deps.store.chain(runId);
     if (!run) throw new Error(`no run ${runId}`);
-    return { run, xml: await this.#deps.store.getXml(run.xmlSha256), records: await this.#deps.store.records(runId) };
+    return { run, xml: await this.#deps.store.getXml(run.xmlSha256), records };
   }
 
   async verifyRun(runId: string): Promise<VerifyResult> {
-    const run = await this.#deps.store.getRun(runId);
+    const { run, records } = await this.#deps.store.chain(runId);
     if (!run) return { ok: false, seq: 0, reason: `no run ${runId}` };
-    return engine.verifyChain(await this.#deps.store.records(runId), run);
+    return engine.verifyChain(records, run);
   }
 
   async simulateWriteFailure(kind: SimulatedFailure, skip = 0): Promise<void> {

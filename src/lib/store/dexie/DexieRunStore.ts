@@ -91,22 +91,27 @@ export class DexieRunStore implements RunStore {
   }
 
   async records(runId: string, fromSeq = 0): Promise<TokenRecord[]> {
-    const segments = this.#db.segments;
-    const rows = await this.#db.transaction('r', segments, async () => {
-      // The segment holding fromSeq starts at or before it.
-      const startKey = await segments.where('[runId+seq]').between([runId, 0], [runId, fromSeq], true, true).lastKey();
-      const from: [string, number] = Array.isArray(startKey) ? (startKey as unknown as [string, number]) : [runId, fromSeq];
-      return segments.where('[runId+seq]').between(from, [runId, Infinity], true, true).toArray();
-    });
-    const records: TokenRecord[] = [];
-    for (const row of rows) {
-      for (const value of segmentSchema.parse(row).records) {
-        const record = parseRecord(value);
-        if (record.seq >= fromSeq) records.push(record);
-      }
-    }
-    return records;
+    const rows = await this.#db.transaction('r', this.#db.segments, () => this.#segmentsFrom(runId, fromSeq));
+    return recordsOf(rows, fromSeq);
   }
+
+  /** A run's meta and all its records read in one transaction, so they agree (to verify or export while it runs). */
+  async chain(runId: string): Promise<{ run: RunMeta | undefined; records: TokenRecord[] }> {
+    const [row, rows] = await this.#db.transaction('r', this.#db.runs, this.#db.segments, () =>
+      Promise.all([this.#db.runs.get(runId), this.#segmentsFrom(runId, 0)])
+    );
+    return { run: row === undefined ? undefined : (runMetaSchema.parse(row) as RunMeta), records: recordsOf(rows, 0) };
+  }
+
+  /** Inside a transaction: the segments holding seq `fromSeq` and later. */
+  async #segmentsFrom(runId: string, fromSeq: number): Promise<SegmentRow[]> {
+    const segments = this.#db.segments;
+    // The segment holding fromSeq starts at or before it.
+    const startKey = await segments.where('[runId+seq]').between([runId, 0], [runId, fromSeq], true, true).lastKey();
+    const from: [string, number] = Array.isArray(startKey) ? (startKey as unknown as [string, number]) : [runId, fromSeq];
+    return segments.where('[runId+seq]').between(from, [runId, Infinity], true, true).toArray();
+  }
+
 
   /** The stored rows of these runs (chain segments and run meta), for the raw-write benchmark. */
   async rowsOf(runIds: readonly string[]): Promise<{ segments: SegmentRow[]; runs: RunMeta[] }> {
@@ -258,4 +263,16 @@ function continueChain(run: RunMeta | undefined, write: PendingWrite): RunMeta |
     head = record.hash;
   }
   return { ...base, status: write.update.status, updatedAt: write.update.updatedAt, count, head };
+}
+
+/** The records of these segment rows from `fromSeq` on, each checked to be a record. */
+function recordsOf(rows: readonly unknown[], fromSeq: number): TokenRecord[] {
+  const records: TokenRecord[] = [];
+  for (const row of rows) {
+    for (const value of segmentSchema.parse(row).records) {
+      const record = parseRecord(value);
+      if (record.seq >= fromSeq) records.push(record);
+    }
+  }
+  return records;
 }
