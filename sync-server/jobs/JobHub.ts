@@ -46,6 +46,7 @@ interface ClientConn {
   id: string;
   send: (frame: string) => void;
   watching: Set<string>;
+  mayUse: (runId: string) => boolean;
 }
 
 type Owner = ClientConn | ((result: JobResult) => void);
@@ -94,9 +95,9 @@ export class JobHub {
     };
   }
 
-  /** A job submitter (browser tab, CLI) connected. */
-  connectClient(send: (frame: string) => void): JobConnection {
-    const conn: ClientConn = { id: `client-${++this.#next}`, send, watching: new Set() };
+  /** A job submitter (browser tab, CLI) connected; `mayUse` says which runs its token covers. */
+  connectClient(send: (frame: string) => void, mayUse: (runId: string) => boolean = () => true): JobConnection {
+    const conn: ClientConn = { id: `client-${++this.#next}`, send, watching: new Set(), mayUse };
     this.#clients.add(conn);
     return {
       receive: (frame) => {
@@ -191,14 +192,18 @@ export class JobHub {
   #fromClient(conn: ClientConn, message: ClientMessage): void {
     switch (message.type) {
       case 'job.submit':
+        if (!conn.mayUse(message.job.runId)) {
+          this.#toClient(conn, { type: 'error', code: JobErrorCode.forbidden, key: message.job.key, message: `this token does not cover run ${message.job.runId}` });
+          return;
+        }
         this.#toClient(conn, { type: 'job.accepted', key: message.job.key });
         this.#submit(message.job, conn);
         return;
       case 'job.cancel':
-        this.cancel(message.key);
+        if (conn.mayUse(message.key.split(':')[0] ?? '')) this.cancel(message.key);
         return;
       case 'output.watch':
-        conn.watching = new Set(message.runIds);
+        conn.watching = new Set(message.runIds.filter(conn.mayUse));
         return;
     }
   }

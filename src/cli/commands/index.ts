@@ -7,6 +7,7 @@ import { message } from './message.js';
 import { verify } from './verify.js';
 import { relay } from './relay.js';
 import { run } from './run.js';
+import { runner } from './runner.js';
 import { signal } from './signal.js';
 import { token } from './token.js';
 
@@ -24,7 +25,7 @@ export const commands: readonly Command[] = [
   history,
   verify,
   relay,
-  planned('runner', 'execute service-task commands for a relay', 'tessera runner --relay URL --token T [--allow EXE,…] [--concurrency N]'),
+  runner,
   token
 ];
 

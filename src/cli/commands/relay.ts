@@ -5,6 +5,9 @@ import { parseArgs } from 'node:util';
 import { createRelay } from '../../../sync-server/createRelay.js';
 import { attachSync } from '../../../sync-server/sync/attachSync.js';
 import { randomSecret } from '../../../sync-server/sync/tokens.js';
+import { attachJobService } from '../../../sync-server/jobs/attachJobService.js';
+import { readRelayJobConfig, resolveAllowList } from '../../../sync-server/jobs/relayJobConfig.js';
+import { defaultAllowList } from '../../lib/runtime/jobs/defaultAllowList.js';
 import type { Command } from '../command.js';
 import { projectRoot } from '../projectRoot.js';
 
@@ -99,11 +102,28 @@ export const relay: Command = {
     });
     // Without --secret (loopback only) tokens are signed with a per-start random secret, handed
     // out by GET /api/token to loopback callers; it is never printed.
+    const secret = flags.secret ?? randomSecret();
     attachSync(server, {
       dbFile: resolve(dataDir, 'sync.sqlite'),
-      secret: flags.secret ?? randomSecret(),
+      secret,
       boundHost: flags.host,
       logLine: (line) => process.stderr.write(`${line}\n`)
+    });
+    let jobConfig;
+    try {
+      jobConfig = readRelayJobConfig(dataDir);
+    } catch (error) {
+      process.stderr.write(`tessera relay: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
+    const allow = resolveAllowList(flags.allow, jobConfig, isLoopback(flags.host), () =>
+      defaultAllowList(resolve(root, 'src/lib/modeler/templates'))
+    );
+    const jobs = attachJobService(server, {
+      secret,
+      allow: allow.allow,
+      config: jobConfig,
+      log: (line) => process.stderr.write(`${line}\n`)
     });
     let url: string;
     try {
@@ -117,7 +137,8 @@ export const relay: Command = {
       `Tessera relay on ${url}\nOpen ${url} in your browser.\n` +
         `  app:   ${staticDir}\n  data:  ${dataDir}\n` +
         `  sync:  ${url.replace(/^http/, 'ws')}/sync/<room>; tokens: ${flags.secret ? 'tessera token (signed with --secret)' : 'GET /api/token (loopback only, random secret)'}\n` +
-        `  allow: ${flags.allow === undefined ? '(none given)' : flags.allow.join(', ') || '(empty: every command refused)'}\n`
+        `  jobs:  ${url.replace(/^http/, 'ws')}/jobs/runner (tessera runner --role runner token); ${jobs.poolSize} in-process runner(s)\n` +
+        `  allow: ${allow.allow.join(', ') || '(empty: every command refused)'} [${allow.source}]\n`
     );
     await stopSignal();
     await server.close();

@@ -1,0 +1,51 @@
+import { getQuickJS } from 'quickjs-emscripten';
+import { SystemClock } from '../../src/lib/runtime/SystemClock.js';
+import { runScript } from '../../src/lib/runtime/sandbox/runScript.js';
+import { TaskTypeRegistry, commandTaskType, httpTaskType, scriptTaskType, type TaskType } from '../../src/lib/runtime/taskTypes/index.js';
+import type { Relay } from '../createRelay.js';
+import { attachJobs } from './attachJobs.js';
+import { JobHub } from './JobHub.js';
+import type { RelayJobConfig } from './relayJobConfig.js';
+import { DEFAULT_POOL_SIZE, startRunnerPool } from './startRunnerPool.js';
+
+const SCRIPT_LIMITS = { timeoutMs: 5_000, memoryBytes: 64 * 1024 * 1024 };
+
+export interface JobServiceOptions {
+  secret: string;
+  allow: readonly string[];
+  config: RelayJobConfig;
+  /** Extra task types (plugins) for the in-process runners. */
+  taskTypes?: readonly TaskType[];
+  log?: (line: string) => void;
+}
+
+/** The built-in task types with a runner's settings. */
+export function builtInTaskTypes(opts: { allow: readonly string[]; secrets?: Record<string, string>; httpHosts?: readonly string[] }): TaskType[] {
+  return [
+    commandTaskType({ allow: opts.allow, ...(opts.secrets ? { secrets: opts.secrets } : {}) }),
+    httpTaskType({ allowHosts: opts.httpHosts ?? [] }),
+    scriptTaskType(async (source, variables) => {
+      const outcome = runScript(await getQuickJS(), source, variables, SCRIPT_LIMITS);
+      return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: { message: outcome.error.message } };
+    })
+  ];
+}
+
+/** Adds the job hub, the `/jobs` websockets and the in-process runner pool to a relay. */
+export function attachJobService(relay: Relay, opts: JobServiceOptions): { hub: JobHub; poolSize: number } {
+  const hub = new JobHub({
+    clock: new SystemClock(),
+    ...(opts.config.leaseMs ? { leaseMs: opts.config.leaseMs } : {}),
+    newId: () => crypto.randomUUID(),
+    ...(opts.log ? { log: opts.log } : {})
+  });
+  attachJobs(relay, hub, { secret: opts.secret, ...(opts.log ? { log: opts.log } : {}) });
+  const registry = new TaskTypeRegistry([
+    ...builtInTaskTypes({ allow: opts.allow, ...(opts.config.secrets ? { secrets: opts.config.secrets } : {}), ...(opts.config.httpHosts ? { httpHosts: opts.config.httpHosts } : {}) }),
+    ...(opts.taskTypes ?? [])
+  ]);
+  const poolSize = opts.config.runners ?? DEFAULT_POOL_SIZE;
+  const pool = startRunnerPool(hub, { size: poolSize, allow: opts.allow, registry, ...(opts.log ? { log: opts.log } : {}) });
+  relay.onClose(() => pool.stop());
+  return { hub, poolSize };
+}
