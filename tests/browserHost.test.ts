@@ -181,5 +181,34 @@ describe('tests/browserHost: the engine worker on IndexedDB in Chromium', () => 
     await page.screenshot({ path: `${shots}/runs-list.png`, fullPage: true });
     expect(await page.getByRole('row').count()).toBeGreaterThan(4);
   });
+
+  it('starts a run from pasted XML and variables, completes its task from the page, and verifies it', async () => {
+    // given the runs page
+    await page.goto(`${relay.url}/runs`);
+    await page.getByRole('heading', { name: 'Start a run' }).waitFor();
+    // when invalid variables are given, then the form says so and starts nothing
+    await page.getByLabel('…or BPMN XML').fill(reviewXml);
+    await page.getByLabel('Variables (JSON object)').fill('{"items": [');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.getByRole('alert').getByText('Variables are not valid JSON').waitFor();
+    // when valid ones are given, the run's page opens with its user task
+    await page.getByLabel('Variables (JSON object)').fill(JSON.stringify({ items }));
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]+$/);
+    await page.getByLabel('Variables for Approve order (JSON)').fill('{"approved": true}');
+    await page.getByRole('button', { name: 'Complete Approve order' }).click();
+    // then the script ran, the service task waits for a runner, and the chain verifies
+    await page.getByText('Ship (type job): needs a runner (relay)').waitFor();
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(/^Chain verified: 8 records/);
+    await page.screenshot({ path: `${shots}/run-detail.png`, fullPage: true });
+  });
+
+  it('says what is wrong with a model that cannot run', async () => {
+    await page.goto(`${relay.url}/runs`);
+    await page.getByLabel('…or BPMN XML').fill(reviewXml.replace('sourceRef="Approve"', 'sourceRef="Nowhere"'));
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/The run was not started.*Nowhere/s);
+  });
 });
 
