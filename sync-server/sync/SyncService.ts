@@ -32,7 +32,7 @@ export interface SyncService {
   close(): Promise<void>;
 }
 
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** Collaboration rooms over the y-websocket protocol, authenticated in the upgrade. */
 export function createSyncService(options: SyncServiceOptions): SyncService {
