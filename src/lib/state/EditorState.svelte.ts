@@ -41,6 +41,8 @@ export class EditorState {
   lintProblems = $state.raw<Problem[]>([]);
   compiled = $state(false);
   versions = $state.raw<NamedVersion[]>([]);
+  /** What bpmn-js could not draw in the last import (e.g. DI for a process no participant shows). */
+  importWarnings = $state.raw<string[]>([]);
 
   readonly id: string;
   readonly #library: DiagramLibrary;
@@ -74,15 +76,16 @@ export class EditorState {
   /** Binds the modeler and loads the diagram; resolves false when there is no such diagram. */
   async attach(modeler: Modeler): Promise<boolean> {
     this.#modeler = modeler;
+    const current = () => this.#modeler === modeler;
+    modeler.on('linting.completed', (event: { issues: Record<string, LintIssue[]> }) => current() && this.#linted(event.issues));
+    modeler.on('commandStack.changed', () => current() && this.status !== 'loading' && this.#changed());
     const diagram = await this.#library.get(this.id);
-    if (!diagram) return false;
+    if (!diagram || !current()) return !!diagram;
     this.name = diagram.name;
     this.savedAt = diagram.updatedAt;
     this.versions = (await this.#library.namedVersions(this.id)).versions;
-    modeler.on('linting.completed', (event: { issues: Record<string, LintIssue[]> }) => this.#linted(event.issues));
     await this.#import(diagram.xml);
-    modeler.on('commandStack.changed', () => this.#changed());
-    this.status = 'saved';
+    if (current()) this.status = 'saved';
     return true;
   }
 
@@ -149,7 +152,8 @@ export class EditorState {
 
   async #import(xml: string): Promise<void> {
     const modeler = this.modeler;
-    await modeler.importXML(xml);
+    const { warnings } = await modeler.importXML(xml);
+    this.importWarnings = warnings.map((warning) => String((warning as { message?: unknown }).message ?? warning));
     this.fit();
     requestAnimationFrame(() => this.fit());
     this.#syncStack();
