@@ -46,6 +46,24 @@ describe('runtime/Executor', () => {
     expect(meta?.status).toBe('completed');
   });
 
+  it('calls beforeCreate with the first state before committing; a rejection writes nothing', async () => {
+    // given a hook that sees each first state and refuses run r2
+    const seen: string[] = [];
+    const env = setup(['timer']);
+    await env.store.putXml('f'.repeat(64), '<x/>');
+    const beforeCreate = async (state: LineState) => {
+      seen.push(`${state.runId}:${state.status}`);
+      if (state.runId === 'r2') throw new Error('no lock');
+    };
+    // when two runs start
+    await new Executor({ ...env.opts, beforeCreate }).start({ runId: 'r1' });
+    await expect(new Executor({ ...env.opts, beforeCreate }).start({ runId: 'r2' })).rejects.toThrow('no lock');
+    // then the hook saw both; only the first was created
+    expect(seen).toEqual(['r1:running', 'r2:running']);
+    expect(await env.store.getRun('r1')).toBeDefined();
+    expect(await env.store.getRun('r2')).toBeUndefined();
+  });
+
   it('commits a step before performing its effects', async () => {
     // given a store and a clock that log what happens
     const log: string[] = [];

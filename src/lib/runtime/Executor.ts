@@ -22,6 +22,12 @@ export interface ExecutorOptions<S extends RunStateLike> {
   newId?: () => string;
   /** Where the BPMN came from, kept in the run's meta. */
   file?: string;
+  /**
+   * Called by `start` after the first step is computed and before it is committed; a rejection
+   * stops the start with nothing written. The browser host takes the run's lock here, and only
+   * for a run that does not end within its first step.
+   */
+  beforeCreate?: (state: S) => Promise<void>;
 }
 
 /** What subscribers hear after each committed step (and after recovery). */
@@ -86,6 +92,7 @@ export class Executor<S extends RunStateLike> {
     return this.#enqueue(async () => {
       const { engine, model, store, clock } = this.#opts;
       const result = engine.start(model, cmd, this.#ctx);
+      await this.#opts.beforeCreate?.(result.state);
       const now = clock.now();
       await this.#committing(store.createRun(
         {

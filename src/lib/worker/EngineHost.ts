@@ -94,31 +94,44 @@ export class EngineHost implements EngineHostApi {
       this.#storedXml.add(model.xmlSha256);
     }
     const runId = crypto.randomUUID();
-    let started!: (error?: unknown) => void;
-    const startedPromise = new Promise<void>((resolve, reject) => (started = (error) => (error ? reject(error) : resolve())));
     this.#claimed.add(runId);
-    void this.#deps.locks
-      .hold(runId, async () => {
-        const execution = this.#execution(runId, model);
-        try {
-          await execution.start({
-            runId,
-            owner: OWNER,
-            ...(input.processId ? { processId: input.processId } : {}),
-            ...(input.variables ? { variables: input.variables } : {})
-          });
-        } catch (error) {
-          started(error);
-          this.#executions.delete(runId);
-          execution.close();
-          return;
-        }
-        started();
-        await this.#executeUntilEnd(execution);
-      })
-      .finally(() => this.#claimed.delete(runId));
-    await startedPromise;
+    let locked = false;
+    // A run that ends within its first step needs no lock: it is stored ended, and no tab ever
+    // claims an ended run. One that goes on takes its lock before its first commit, so no other
+    // tab can claim it first.
+    const execution = this.#execution(runId, model, async (state) => {
+      if (state.status !== 'running') return;
+      await this.#lockFor(execution);
+      locked = true;
+    });
+    try {
+      await execution.start({
+        runId,
+        owner: OWNER,
+        ...(input.processId ? { processId: input.processId } : {}),
+        ...(input.variables ? { variables: input.variables } : {})
+      });
+    } catch (error) {
+      this.#executions.delete(runId);
+      execution.abandon();
+      if (!locked) this.#claimed.delete(runId);
+      throw error;
+    }
+    if (!locked) void this.#executeUntilEnd(execution).finally(() => this.#claimed.delete(runId));
     return { runId };
+  }
+
+  /** Resolves once this tab holds the run's lock; the lock is kept until the run ends here. */
+  #lockFor(execution: RunExecution): Promise<void> {
+    return new Promise((granted, refused) => {
+      this.#deps.locks
+        .hold(execution.runId, async () => {
+          granted();
+          await this.#executeUntilEnd(execution);
+        })
+        .catch(refused)
+        .finally(() => this.#claimed.delete(execution.runId));
+    });
   }
 
   async startRuns(input: StartInput, count: number, inFlight = 64): Promise<string[]> {
@@ -269,10 +282,11 @@ export class EngineHost implements EngineHostApi {
       .finally(() => this.#claimed.delete(runId));
   }
 
-  #execution(runId: string, model: ProcessModel): RunExecution {
+  #execution(runId: string, model: ProcessModel, beforeCreate?: (state: engine.RunState) => Promise<void>): RunExecution {
     const execution = new RunExecution({
       runId,
       model,
+      ...(beforeCreate ? { beforeCreate } : {}),
       store: this.#deps.store,
       clock: this.#deps.clock,
       jobs: this.#deps.jobs,

@@ -17,6 +17,8 @@ export interface RunExecutionDeps {
   /** After each committed step (and once after recovery, with no records). */
   onStep(records: readonly TokenRecord[], effects: readonly Effect[]): void;
   onPaused(message: string): void;
+  /** Before the first step is committed (see ExecutorOptions.beforeCreate). */
+  beforeCreate?: (state: RunState) => Promise<void>;
 }
 
 export class RunExecution {
@@ -75,10 +77,24 @@ export class RunExecution {
     this.#executor = undefined;
   }
 
+  /** Gives up on a run that never started: whoever waits for `finished` stops waiting. */
+  abandon(): void {
+    this.close();
+    this.#finish();
+  }
+
   #open(): Executor<RunState> {
     this.close();
-    const { model, clock, jobs } = this.#deps;
-    const executor = new Executor<RunState>({ engine, model, store: this.#watched(), clock, jobs, newId });
+    const { model, clock, jobs, beforeCreate } = this.#deps;
+    const executor = new Executor<RunState>({
+      engine,
+      model,
+      store: this.#watched(),
+      clock,
+      jobs,
+      newId,
+      ...(beforeCreate ? { beforeCreate } : {})
+    });
     executor.subscribe(({ state, records, effects }) => {
       this.#deps.onStep(records, effects);
       if (state.status !== 'running') this.#finish();
