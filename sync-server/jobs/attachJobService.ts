@@ -45,7 +45,7 @@ export function attachJobService(relay: Relay, opts: JobServiceOptions): { hub: 
     ...(opts.taskTypes ?? [])
   ]);
   const poolSize = opts.config.runners ?? DEFAULT_POOL_SIZE;
-  const pool = startRunnerPool(hub, { size: poolSize, allow: opts.allow, registry, ...(opts.log ? { log: opts.log } : {}) });
+  const pool = startRunnerPool(hub, { size: poolSize, concurrency: opts.config.concurrency ?? 2, allow: opts.allow, registry, ...(opts.log ? { log: opts.log } : {}) });
   relay.onClose(() => pool.stop());
   return { hub, poolSize };
 }

@@ -13,6 +13,8 @@ export const relayJobConfigSchema = z
     httpHosts: z.array(z.string().min(1)).optional(),
     /** In-process runner workers (default 2; 0 leaves all work to `tessera runner` processes). */
     runners: z.number().int().min(0).max(64).optional(),
+    /** Jobs each in-process runner runs at once (default 2). */
+    concurrency: z.number().int().min(1).max(256).optional(),
     /** Lease time in ms: a silent runner's jobs go to another runner after this long. */
     leaseMs: z.number().int().min(100).optional()
   })
