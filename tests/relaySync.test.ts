@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { SqliteUpdateLog } from '../sync-server/sync/SqliteUpdateLog.js';
 import { signToken } from '../sync-server/sync/tokens.js';
 import { startSyncRelay, type SyncRelay } from './helpers/startSyncRelay.js';
-import { rawSocket, syncClient, waitFor, type SyncClient } from './helpers/syncClient.js';
+import { closed, rawSocket, syncClient, waitFor, type SyncClient } from './helpers/syncClient.js';
 
 describe('relay sync over 127.0.0.1', () => {
   let relay: SyncRelay;
@@ -83,6 +83,12 @@ describe('relay sync over 127.0.0.1', () => {
     expect([...stored.getMap('elements').keys()]).toEqual(['Editor_1']);
     expect(warn.mock.calls.some((call) => String(call[0]).includes('read-only'))).toBe(true);
     warn.mockRestore();
+  });
+
+  it('R16: ends a connection when its token expires', async () => {
+    const { status, ws } = await rawSocket(`${relay.url}/sync/diagram:short?token=${await relay.token('diagram:short', 'edit', 1)}`);
+    expect(status).toBe(101);
+    expect(await closed(ws!)).toEqual({ code: 4003, reason: 'token expired' });
   });
 
   it('GET /api/token mints tokens for loopback callers of a loopback relay', async () => {

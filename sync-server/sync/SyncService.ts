@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { roomNameSchema, SyncCloseCode } from '../../src/lib/protocol/syncProtocol.js';
+import { roomNameSchema, SyncCloseCode, type TokenClaims } from '../../src/lib/protocol/syncProtocol.js';
 import { refuseUpgrade, type UpgradeHandler } from '../upgradeRouter.js';
 import { Room } from './Room.js';
 import type { SqliteUpdateLog } from './SqliteUpdateLog.js';
@@ -89,7 +89,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     else perIp.set(ip, count);
   }
 
-  function attach(ws: WebSocket, name: string, role: 'view' | 'edit' | 'run' | 'runner', ip: string): void {
+  function attach(ws: WebSocket, name: string, claims: TokenClaims, ip: string): void {
+    const { role } = claims;
     const entry = openRoom(name);
     const connection = new SyncConnection({
       socket: {
@@ -106,12 +107,19 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       limits
     });
     entry.connections.add(connection);
+    // A token is checked once, at the upgrade; the connection ends when the token does.
+    const expiry = setTimeout(
+      () => connection.close(SyncCloseCode.tokenExpired, 'token expired'),
+      Math.min(2 ** 31 - 1, Math.max(0, claims.exp * 1000 - Date.now()))
+    );
+    expiry.unref();
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!isBinary) connection.close(SyncCloseCode.malformed, 'text frames are not accepted');
       else connection.receive(toBytes(data));
     });
     ws.on('error', () => ws.terminate());
     ws.once('close', () => {
+      clearTimeout(expiry);
       connection.closedByPeer();
       release(ip);
       entry.connections.delete(connection);
@@ -146,8 +154,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       refuseUpgrade(socket, check.ok ? 503 : check.status, check.ok ? 'too many open rooms' : check.reason);
       return;
     }
-    const { role } = check.claims;
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, name, role, ip));
+    const { claims } = check;
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, name, claims, ip));
   }
 
   return {

@@ -35,7 +35,9 @@ export const SyncCloseCode = {
   /** Reader too slow: its send buffer passed the cap. */
   slowReader: 4001,
   /** The room was closed on the relay (storage failure or shutdown). */
-  roomClosed: 4002
+  roomClosed: 4002,
+  /** The connection's token expired: reconnect with a fresh one. */
+  tokenExpired: 4003
 } as const;
 export type SyncCloseCode = (typeof SyncCloseCode)[keyof typeof SyncCloseCode];
 
