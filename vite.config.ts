@@ -7,7 +7,8 @@ export default defineConfig({
     // `npm run dev` runs the relay beside vite; its API and sockets are proxied.
     proxy: {
       '/healthz': 'http://127.0.0.1:8787',
-      '/api': 'http://127.0.0.1:8787'
+      '/api': 'http://127.0.0.1:8787',
+      '/sync': { target: 'ws://127.0.0.1:8787', ws: true }
     }
   },
   test: {
