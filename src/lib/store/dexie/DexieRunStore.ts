@@ -43,6 +43,12 @@ const segmentSchema = z.object({ runId: z.string(), seq: z.number().int().nonneg
 
 /** Chain transactions in flight at once: the next batch is queued in IndexedDB while one commits. */
 const MAX_IN_FLIGHT = 2;
+/**
+ * Writes a transaction takes at most; the rest wait for the next. Smaller batches keep two
+ * transactions in flight (and the steps of the first one's runs computing while the second
+ * commits) instead of one batch holding everyone.
+ */
+const MAX_BATCH = 128;
 
 interface PendingWrite {
   runId: string;
@@ -180,14 +186,14 @@ export class DexieRunStore implements RunStore {
     // Let the writes issued in this same task join the transaction too.
     queueMicrotask(() => {
       this.#scheduled = false;
-      const batch = this.#queue;
-      this.#queue = [];
+      const batch = this.#queue.splice(0, MAX_BATCH);
       if (batch.length === 0) return;
       this.#inFlight += 1;
       void this.#flush(batch).finally(() => {
         this.#inFlight -= 1;
         this.#schedule();
       });
+      this.#schedule(); // what did not fit goes into a second transaction
     });
   }
 
