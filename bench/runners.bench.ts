@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import type { JobSpec } from '../src/lib/protocol/jobs.js';
 import { createRelay } from '../sync-server/createRelay.js';
 import { attachJobService } from '../sync-server/jobs/attachJobService.js';
+import { runCommand } from '../src/lib/runtime/commands/runCommand.js';
 import { signToken } from '../sync-server/sync/tokens.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 800);
@@ -24,22 +25,34 @@ const SLICES = 8;
 const PARALLEL = 4;
 const TARGET_FRACTION = 0.5;
 
-async function direct(n: number): Promise<number> {
+/** `n` jobs, PARALLEL in flight; jobs/s. */
+async function parallel(n: number, job: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   let next = 0;
   const worker = async () => {
     while (next < n) {
       next += 1;
-      await new Promise<void>((resolve, reject) => {
-        const child = spawn('true', [], { stdio: 'ignore' });
-        child.on('error', reject);
-        child.on('exit', () => resolve());
-      });
+      await job();
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
   return n / ((performance.now() - started) / 1000);
 }
+
+const spawnTrue = () =>
+  new Promise<void>((resolve, reject) => {
+    const child = spawn('true', [], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', () => resolve());
+  });
+
+/** The runners' executor alone: allow-list, work dir, own process group, captured output. */
+const runTrue = async () => {
+  const outcome = await runCommand({ args: ['true'], env: {}, retries: 1 }, { allow: ['true'] });
+  if (outcome.status !== 'exited') throw new Error(JSON.stringify(outcome));
+};
+
+const direct = (n: number) => parallel(n, spawnTrue);
 
 interface RelayBench {
   run(n: number): Promise<{ perSecond: number; latencies: number[] }>;
@@ -113,9 +126,11 @@ await bench.run(50);
 // Alternating slices, so that a loaded machine's drift hits both sides alike; medians of slices.
 const directRates: number[] = [];
 const relayRates: number[] = [];
+const executorRates: number[] = [];
 const latencies: number[] = [];
 for (let slice = 0; slice < SLICES; slice++) {
   directRates.push(await direct(JOBS / SLICES));
+  executorRates.push(await parallel(JOBS / SLICES, runTrue));
   const relay = await bench.run(JOBS / SLICES);
   relayRates.push(relay.perSecond);
   latencies.push(...relay.latencies);
@@ -123,6 +138,7 @@ for (let slice = 0; slice < SLICES; slice++) {
 const jobsPerS = median(relayRates);
 const directPerS = median(directRates);
 const fraction = median(relayRates.map((rate, i) => rate / directRates[i]!));
+const executorFraction = median(relayRates.map((rate, i) => rate / executorRates[i]!));
 // Submitting a slice at once makes latency mostly queueing; measure it one job at a time too.
 const single: number[] = [];
 for (let i = 0; i < 40; i++) single.push(...(await bench.run(1)).latencies);
@@ -131,7 +147,9 @@ await bench.close();
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
 console.log(`runners bench: ${JOBS} × \`true\` each side, ${PARALLEL} in flight, medians of ${SLICES} alternating slices`);
 console.log(`  direct spawn:         ${fmt(directPerS, 0)} jobs/s (the limit)`);
+console.log(`  runCommand, no relay:  ${fmt(median(executorRates), 0)} jobs/s (the runners' executor alone: pipes, process group, work dir)`);
 console.log(`  relay queue+runners:  ${fmt(jobsPerS, 0)} jobs/s = ${fmt(fraction * 100)}% of direct (median of per-slice ratios) (target ≥ ${TARGET_FRACTION * 100}%: ${fraction >= TARGET_FRACTION ? 'met' : 'MISSED'})`);
+console.log(`  relay ÷ runCommand alone: ${fmt(executorFraction * 100)}% (what the queue, leases and websocket cost)`);
 console.log(`  submit → started, ${JOBS / SLICES} queued at once: p50 ${fmt(percentile(latencies, 50))} ms, p95 ${fmt(percentile(latencies, 95))} ms`);
 console.log(`  submit → started, one job at a time:       p50 ${fmt(percentile(single, 50), 2)} ms, p95 ${fmt(percentile(single, 95), 2)} ms`);
-console.log(JSON.stringify({ bench: 'runners', jobs_per_s: Math.round(jobsPerS), direct_fraction: Number(fraction.toFixed(3)), p95_ms: Number(percentile(single, 95).toFixed(2)), p95_queued_ms: Number(percentile(latencies, 95).toFixed(1)), direct_jobs_per_s: Math.round(directPerS) }));
+console.log(JSON.stringify({ bench: 'runners', jobs_per_s: Math.round(jobsPerS), direct_fraction: Number(fraction.toFixed(3)), p95_ms: Number(percentile(single, 95).toFixed(2)), p95_queued_ms: Number(percentile(latencies, 95).toFixed(1)), executor_fraction: Number(executorFraction.toFixed(3)), direct_jobs_per_s: Math.round(directPerS) }));
