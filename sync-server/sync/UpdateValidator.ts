@@ -11,12 +11,15 @@ export type Validation = { ok: true } | { ok: false; reason: string };
 export interface UpdateValidatorOptions {
   /** Longest a single update may take to decode (ms). */
   timeoutMs?: number;
+  /** The worker's script (CommonJS, `workerData.yjsPath`); tests swap in one that hangs. */
+  workerSource?: string;
 }
 
 // Plain CommonJS so it runs from the esbuild bundle, tsx and vitest alike.
-const workerSource = `
+export const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Y = require(workerData.yjsPath);
+parentPort.postMessage({ ready: true });
 parentPort.on('message', ({ id, update }) => {
   try {
     Y.decodeUpdate(update);
@@ -38,15 +41,21 @@ interface Job {
 
 export class UpdateValidator {
   readonly #timeoutMs: number;
+  readonly #source: string;
   readonly #yjsPath = createRequire(import.meta.url).resolve('yjs');
   readonly #queue: Job[] = [];
   #worker: Worker | undefined;
+  /** The time limit starts when the worker has loaded yjs: a slow start is not a slow decode. */
+  #ready = false;
   #current: { job: Job; timer: NodeJS.Timeout } | undefined;
   #nextId = 1;
   #closed = false;
 
   constructor(options: UpdateValidatorOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#source = options.workerSource ?? workerSource;
+    // Start the worker now: the first update should not wait for a thread to boot.
+    this.#ensureWorker();
   }
 
   validate(update: Uint8Array): Promise<Validation> {
@@ -66,13 +75,14 @@ export class UpdateValidator {
   }
 
   #pump(): void {
-    if (this.#current || this.#closed) return;
-    const job = this.#queue.shift();
-    if (!job) return;
+    if (this.#current || this.#closed || this.#queue.length === 0) return;
     const worker = this.#ensureWorker();
+    if (!this.#ready) return;
+    const job = this.#queue.shift()!;
     const timer = setTimeout(() => {
       // The worker is stuck inside yjs: kill it; the next job gets a fresh one.
       this.#worker = undefined;
+      this.#ready = false;
       void worker.terminate();
       this.#finish({ ok: false, reason: `update took over ${this.#timeoutMs} ms to decode` });
     }, this.#timeoutMs);
@@ -91,20 +101,30 @@ export class UpdateValidator {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(workerSource, { eval: true, workerData: { yjsPath: this.#yjsPath }, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    const worker = new Worker(this.#source, { eval: true, workerData: { yjsPath: this.#yjsPath }, resourceLimits: { maxOldGenerationSizeMb: 256 } });
     worker.unref();
-    worker.on('message', (message: { id: number; ok: boolean; reason?: string }) => {
+    worker.on('message', (message: { ready?: boolean; id: number; ok: boolean; reason?: string }) => {
+      if (message.ready) {
+        if (this.#worker !== worker) return;
+        this.#ready = true;
+        this.#pump();
+        return;
+      }
       if (this.#current?.job.id !== message.id) return;
       this.#finish(message.ok ? { ok: true } : { ok: false, reason: message.reason ?? 'invalid update' });
     });
     const lost = (why: string) => {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
-      this.#finish({ ok: false, reason: why });
+      this.#ready = false;
+      if (this.#current) this.#finish({ ok: false, reason: why });
+      else this.#queue.shift()?.resolve({ ok: false, reason: why });
+      this.#pump();
     };
     worker.on('error', (error) => lost(`update could not be decoded: ${error.message.slice(0, 120)}`));
     worker.on('exit', () => lost('update decoder exited'));
     this.#worker = worker;
+    this.#ready = false;
     return worker;
   }
 }
