@@ -1,8 +1,9 @@
 /**
  * The browser's job dispatcher. JavaScript script tasks run in the QuickJS WebAssembly sandbox
  * (no access to the page, the worker's globals, IndexedDB or the network) with time and memory
- * limits. Commands, HTTP calls and job types need a runner on the relay (not wired yet): they are
- * left waiting — never completed or failed with a made-up result.
+ * limits. Commands, HTTP calls and job types need a runner on the relay: with a `remote`
+ * dispatcher (RemoteJobs over the relay's /jobs channel, see connectRelayJobs.ts) they go there;
+ * without one they are left waiting — never completed or failed with a made-up result.
  */
 import type { JobDispatch, JobDispatcher, JobOutcome } from '../runtime/ports.js';
 import type { ScriptOutcome } from '../runtime/sandbox/runScript.js';
@@ -15,13 +16,18 @@ export type SandboxedScript = (source: string, variables: Record<string, unknown
 export class BrowserJobs implements JobDispatcher {
   readonly #runScript: SandboxedScript;
   readonly #running = new Set<string>();
+  readonly #remote: JobDispatcher | undefined;
 
-  constructor(runScript: SandboxedScript) {
+  constructor(runScript: SandboxedScript, remote?: JobDispatcher) {
     this.#runScript = runScript;
+    this.#remote = remote;
   }
 
   dispatch(job: JobDispatch, done: (outcome: JobOutcome) => void): void {
-    if (job.payload.kind !== 'script') return; // waits for a runner: see NEEDS_RUNNER
+    if (job.payload.kind !== 'script') {
+      this.#remote?.dispatch(job, done); // without a remote it waits for a runner: see NEEDS_RUNNER
+      return;
+    }
     const { source } = job.payload;
     this.#running.add(job.key);
     this.#runScript(source, job.variables)
@@ -43,7 +49,7 @@ export class BrowserJobs implements JobDispatcher {
   }
 
   cancel(key: string): void {
-    this.#running.delete(key);
+    if (!this.#running.delete(key)) this.#remote?.cancel(key);
   }
 }
 
