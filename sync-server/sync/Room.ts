@@ -4,7 +4,11 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { SyncMessageType } from '../../src/lib/protocol/syncProtocol.js';
+import { filterAwareness } from './filterAwareness.js';
 import type { SqliteUpdateLog } from './SqliteUpdateLog.js';
+
+/** Awareness client ids one peer may speak for (a tab has one; a few cover reloads). */
+const IDS_PER_PEER = 4;
 
 /** What a room needs from a connection: send frames, and a key for tracking awareness ids. */
 export interface RoomPeer {
@@ -27,6 +31,8 @@ export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness: awarenessProtocol.Awareness;
   readonly #peers = new Map<RoomPeer, Set<number>>();
+  /** Which peer first spoke for an awareness client id: nobody else may. */
+  readonly #owners = new Map<number, RoomPeer>();
   readonly #log: SqliteUpdateLog;
   readonly #compactAfter: number;
   #dirty = false;
@@ -72,11 +78,14 @@ export class Room {
     if (states.length > 0) peer.send(this.awarenessFrame(states));
   }
 
-  /** Removes a peer and the awareness states it controlled. */
+  /** Removes a peer and the awareness states it owned. */
   leave(peer: RoomPeer): void {
     const ids = this.#peers.get(peer);
     this.#peers.delete(peer);
-    if (ids && ids.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
+    if (!ids) return;
+    for (const id of ids) this.#owners.delete(id);
+    const present = [...ids].filter((id) => this.awareness.getStates().has(id));
+    if (present.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, present, null);
   }
 
   /** Answers a peer's sync step 1 (its state vector) with what it is missing. */
@@ -93,8 +102,19 @@ export class Room {
     Y.applyUpdate(this.doc, update, peer);
   }
 
+  /** Applies a peer's awareness entries for ids it owns (or may claim); drops the rest. */
   applyAwareness(peer: RoomPeer, update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+    const owned = this.#peers.get(peer);
+    if (!owned) return;
+    const filtered = filterAwareness(update, (id) => {
+      const owner = this.#owners.get(id);
+      if (owner) return owner === peer;
+      if (owned.size >= IDS_PER_PEER) return false;
+      this.#owners.set(id, peer);
+      owned.add(id);
+      return true;
+    });
+    if (filtered.clientIds.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered.update, peer);
   }
 
   awarenessFrame(clients: number[]): Uint8Array {
@@ -121,17 +141,8 @@ export class Room {
     }
   }
 
-  #onAwareness = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown
-  ): void => {
-    const changed = [...added, ...updated, ...removed];
-    const ids = this.#peers.get(origin as RoomPeer);
-    if (ids) {
-      for (const id of added) ids.add(id);
-      for (const id of removed) ids.delete(id);
-    }
-    this.#broadcast(this.awarenessFrame(changed), undefined);
+  #onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
+    this.#broadcast(this.awarenessFrame([...added, ...updated, ...removed]), undefined);
   };
 
   #broadcast(frame: Uint8Array, except: unknown): void {

@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { SyncCloseCode, SyncMessageType } from '../../src/lib/protocol/syncProtocol.js';
@@ -133,4 +134,33 @@ describe('sync-server/sync/SyncConnection', () => {
     Y.applyUpdate(copy, stored.snapshot!);
     expect(copy.getMap('elements').size).toBe(3);
   });
+
+  it("lets a peer speak only for its own awareness ids; its leaving removes them", async () => {
+    // given two peers, A announcing client 7
+    const { room, writerConnection, other } = setup('view');
+    writerConnection.receive(awarenessFrame(7, { user: 'A' }));
+    await settle();
+    expect(room.awareness.getStates().get(7)).toEqual({ user: 'A' });
+    // when another peer claims client 7
+    const intruder = new SyncConnection({ socket: new FakeSocket(), room, role: 'edit', validate: accept });
+    intruder.receive(awarenessFrame(7, { user: 'Mallory' }, 5));
+    await settle();
+    // then A's state stands; and when A leaves, it is removed and the others hear it
+    expect(room.awareness.getStates().get(7)).toEqual({ user: 'A' });
+    const before = other.frames.length;
+    writerConnection.closedByPeer();
+    expect(room.awareness.getStates().has(7)).toBe(false);
+    expect(other.frames.length).toBe(before + 1);
+  });
 });
+
+function awarenessFrame(clientId: number, state: unknown, clock = 1): Uint8Array {
+  const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+  awareness.states.set(clientId, state as Record<string, unknown>);
+  awareness.meta.set(clientId, { clock, lastUpdated: 0 });
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, SyncMessageType.awareness);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, [clientId]));
+  awareness.destroy();
+  return encoding.toUint8Array(encoder);
+}

@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import { SyncCloseCode, SyncMessageType, SyncStep, WRITING_ROLES, type Role } from '../../src/lib/protocol/syncProtocol.js';
+import { AwarenessRefusedError } from './filterAwareness.js';
 import { RateLimit } from './RateLimit.js';
 import { readSyncPayload, type Room, type RoomPeer } from './Room.js';
 import type { Validation } from './UpdateValidator.js';
@@ -88,8 +89,9 @@ export class SyncConnection implements RoomPeer {
       this.close(SyncCloseCode.policy, 'rate limit exceeded');
       return;
     }
-    this.#queue = this.#queue.then(() => this.#handle(frame)).catch(() => {
-      this.close(SyncCloseCode.malformed, 'malformed message');
+    this.#queue = this.#queue.then(() => this.#handle(frame)).catch((error: unknown) => {
+      if (error instanceof AwarenessRefusedError) this.close(SyncCloseCode.policy, error.message);
+      else this.close(SyncCloseCode.malformed, 'malformed message');
     });
   }
 
