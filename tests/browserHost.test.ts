@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,6 +203,13 @@ describe('tests/browserHost: the engine worker on IndexedDB in Chromium', () => 
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(/^Chain verified: 8 records/);
     await page.screenshot({ path: `${shots}/run-detail.png`, fullPage: true });
+    // and its export is a chain the CLI verifies
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export chain' }).click()]);
+    const file = `${shots}/../exported-chain.json`;
+    await download.saveAs(file);
+    const verified = spawnSync(process.execPath, ['bin/tessera', 'verify', '--file', file], { cwd: repoRoot, encoding: 'utf8' });
+    expect(verified.stdout).toMatch(/^ok 8 records, head /);
+    expect(verified.status).toBe(0);
   });
 
   it('says what is wrong with a model that cannot run', async () => {

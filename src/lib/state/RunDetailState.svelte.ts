@@ -90,8 +90,10 @@ export class RunDetailState {
     await this.act(async () => (this.verdict = await this.#client.api.verifyRun(this.runId)));
   }
 
+  /** The run's records as a JSON array, one record a line: what `tessera verify --file` reads. */
   async exportChain(): Promise<string> {
-    return JSON.stringify(await this.#client.api.exportChain(this.runId), null, 2);
+    const { records } = await this.#client.api.exportChain(this.runId);
+    return `[\n${records.map((record) => JSON.stringify(record)).join(',\n')}\n]\n`;
   }
 }
 

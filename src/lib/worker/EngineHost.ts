@@ -224,7 +224,15 @@ export class EngineHost implements EngineHostApi {
     const execution = this.#executions.get(runId);
     if (execution) return this.#resume(execution);
     const answer = await this.#deps.bus.request({ type: 'resume.requested', requestId: crypto.randomUUID(), runId });
-    if (answer === null) throw new Error(`no tab is executing run ${runId} right now`);
+    if (answer === null) {
+      // Nobody executes it (its recovery failed, or its tab is gone): try here.
+      const meta = await this.#deps.store.getRun(runId);
+      if (meta?.status !== 'running') throw new Error(`run ${runId} has ended; there is nothing to resume`);
+      this.#paused.delete(runId);
+      this.#deps.bus.post({ type: 'run.resumed', runId });
+      this.#claim(runId);
+      return;
+    }
     if (answer !== undefined) throw new Error(answer);
   }
 
@@ -268,7 +276,14 @@ export class EngineHost implements EngineHostApi {
         if (this.#closed) return;
         const meta = await this.#deps.store.getRun(runId);
         if (!meta || meta.status !== 'running') return;
-        const execution = this.#execution(runId, await this.#model(meta.xmlSha256));
+        let model: ProcessModel;
+        try {
+          model = await this.#model(meta.xmlSha256);
+        } catch (error) {
+          this.#markPaused(runId, `This run cannot be executed: ${error instanceof Error ? error.message : String(error)}`);
+          return;
+        }
+        const execution = this.#execution(runId, model);
         try {
           await execution.recover();
         } catch (error) {
