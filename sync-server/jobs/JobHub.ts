@@ -51,16 +51,12 @@ interface ClientConn {
 
 type Owner = ClientConn | ((result: JobResult) => void);
 
-const REMEMBERED_RESULTS = 10_000;
-
 export class JobHub {
   readonly queue: JobQueue;
   readonly #opts: JobHubOptions;
   readonly #runners = new Map<string, RunnerConn>();
   readonly #clients = new Set<ClientConn>();
   readonly #owners = new Map<string, Owner>();
-  /** Outcomes kept for a client that resubmits after a reconnect. */
-  readonly #results = new Map<string, { runId: string; result: JobResult }>();
   readonly #outputListeners = new Set<(runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string) => void>();
   #expiry: { at: number; handle: TimerHandle } | undefined;
   #next = 0;
@@ -107,7 +103,7 @@ export class JobHub {
       },
       close: () => {
         this.#clients.delete(conn);
-        // Its jobs go on; outcomes wait in #results for the resubmit after a reconnect.
+        // Its jobs go on; the queue keeps their outcomes for the resubmit after a reconnect.
         for (const [key, owner] of this.#owners) if (owner === conn) this.#owners.delete(key);
       }
     };
@@ -210,16 +206,14 @@ export class JobHub {
 
   #submit(job: JobSpec, owner: Owner): void {
     const state = this.queue.submit(job);
-    const known = this.#results.get(job.key);
-    if (known) return this.#deliver(owner, job, known.result);
+    const known = this.queue.result(job.key);
+    if (known) return this.#deliver(owner, job, known);
     if (state === 'cancelled') return this.#deliver(owner, job, { status: 'failed', error: { message: `job ${job.key} was cancelled` } });
     this.#owners.set(job.key, owner);
     if (state === 'queued') this.#pump();
   }
 
   #settled(job: JobSpec, result: JobResult): void {
-    this.#results.set(job.key, { runId: job.runId, result });
-    if (this.#results.size > REMEMBERED_RESULTS) this.#results.delete(this.#results.keys().next().value!);
     const owner = this.#owners.get(job.key);
     this.#owners.delete(job.key);
     if (owner) this.#deliver(owner, job, result);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { getQuickJS } from 'quickjs-emscripten';
 import { SystemClock } from '../../src/lib/runtime/SystemClock.js';
 import { runScript } from '../../src/lib/runtime/sandbox/runScript.js';
@@ -6,6 +7,7 @@ import type { Relay } from '../createRelay.js';
 import { attachJobs } from './attachJobs.js';
 import { JobHub } from './JobHub.js';
 import type { RelayJobConfig } from './relayJobConfig.js';
+import { SqliteJobStore } from './SqliteJobStore.js';
 import { DEFAULT_POOL_SIZE, startRunnerPool } from './startRunnerPool.js';
 
 const SCRIPT_LIMITS = { timeoutMs: 5_000, memoryBytes: 64 * 1024 * 1024 };
@@ -14,6 +16,8 @@ export interface JobServiceOptions {
   secret: string;
   allow: readonly string[];
   config: RelayJobConfig;
+  /** Where queued jobs persist (`jobs.sqlite`); without it the queue lives in memory only. */
+  dataDir?: string;
   /** Extra task types (plugins) for the in-process runners. */
   taskTypes?: readonly TaskType[];
   log?: (line: string) => void;
@@ -33,8 +37,10 @@ export function builtInTaskTypes(opts: { allow: readonly string[]; secrets?: Rec
 
 /** Adds the job hub, the `/jobs` websockets and the in-process runner pool to a relay. */
 export function attachJobService(relay: Relay, opts: JobServiceOptions): { hub: JobHub; poolSize: number } {
+  const store = opts.dataDir === undefined ? undefined : new SqliteJobStore(join(opts.dataDir, 'jobs.sqlite'));
   const hub = new JobHub({
     clock: new SystemClock(),
+    ...(store ? { store } : {}),
     ...(opts.config.leaseMs ? { leaseMs: opts.config.leaseMs } : {}),
     newId: () => crypto.randomUUID(),
     ...(opts.log ? { log: opts.log } : {})
@@ -46,6 +52,9 @@ export function attachJobService(relay: Relay, opts: JobServiceOptions): { hub: 
   ]);
   const poolSize = opts.config.runners ?? DEFAULT_POOL_SIZE;
   const pool = startRunnerPool(hub, { size: poolSize, concurrency: opts.config.concurrency ?? 2, allow: opts.allow, registry, ...(opts.log ? { log: opts.log } : {}) });
-  relay.onClose(() => pool.stop());
+  relay.onClose(() => {
+    pool.stop();
+    store?.close();
+  });
   return { hub, poolSize };
 }

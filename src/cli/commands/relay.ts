@@ -123,6 +123,7 @@ export const relay: Command = {
       secret,
       allow: allow.allow,
       config: jobConfig,
+      dataDir,
       log: (line) => process.stderr.write(`${line}\n`)
     });
     let url: string;

@@ -45,9 +45,10 @@ export class UnknownJobError extends Error {
 
 /** Where queued jobs survive a relay restart (SQLite in the relay); all calls synchronous. */
 export interface JobQueueStore {
-  load(): { job: JobSpec; state: JobState }[];
+  /** Open jobs, then the most recently finished ones (for idempotence after a restart). */
+  load(): { job: JobSpec; state: JobState; result?: JobResult }[];
   save(job: JobSpec): void;
-  finish(key: string, state: JobState): void;
+  finish(key: string, state: JobState, result?: JobResult): void;
 }
 
 export interface JobQueueOptions {
@@ -75,16 +76,16 @@ export class JobQueue {
   readonly #open = new Map<string, Entry>();
   /** Keys waiting for a runner, oldest first. */
   readonly #ready = new Set<string>();
-  readonly #finished = new Map<string, JobState>();
+  readonly #finished = new Map<string, { state: JobState; result?: JobResult }>();
   #counter = 0;
 
   constructor(opts: JobQueueOptions) {
     this.#opts = opts;
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.#maxDeliveries = opts.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-    for (const { job, state } of opts.store?.load() ?? []) {
+    for (const { job, state, result } of opts.store?.load() ?? []) {
       if (state === 'queued' || state === 'leased') this.#enqueue(job);
-      else this.#remember(job.key, state);
+      else this.#remember(job.key, state, result);
     }
   }
 
@@ -100,7 +101,12 @@ export class JobQueue {
   state(key: string): JobState | undefined {
     const entry = this.#open.get(key);
     if (entry) return entry.lease ? 'leased' : 'queued';
-    return this.#finished.get(key);
+    return this.#finished.get(key)?.state;
+  }
+
+  /** How a finished job ended (undefined while open, when cancelled, or long forgotten). */
+  result(key: string): JobResult | undefined {
+    return this.#finished.get(key)?.result;
   }
 
   /** Hands the oldest waiting job to `runnerId`, or undefined when none waits (call `expire` first on a timer). */
@@ -162,7 +168,8 @@ export class JobQueue {
   /** Checks that `leaseId` is the job's live lease (for output and started messages). */
   check(key: string, leaseId: string): Lease {
     const entry = this.#open.get(key);
-    if (!entry) throw this.#finished.has(key) ? new JobAlreadyCompleted(key, this.#finished.get(key)!) : new UnknownJobError(key);
+    const finished = this.#finished.get(key);
+    if (!entry) throw finished ? new JobAlreadyCompleted(key, finished.state) : new UnknownJobError(key);
     const lease = entry.lease;
     if (!lease || lease.id !== leaseId || lease.expiresAt <= this.#opts.now()) {
       if (lease && lease.expiresAt <= this.#opts.now()) this.#requeue(entry);
@@ -174,7 +181,7 @@ export class JobQueue {
   /** Records a runner's outcome: once per key, only from the live lease. */
   settle(key: string, leaseId: string, result: JobResult): void {
     const lease = this.check(key, leaseId);
-    this.#finish(lease.job, result.status);
+    this.#finish(lease.job, result.status, result);
     this.#opts.onSettled(lease.job, result);
   }
 
@@ -204,19 +211,19 @@ export class JobQueue {
       return;
     }
     const error = { message: `job ${entry.job.key} was lost by ${entry.deliveries} runners (lease expired each time)` };
-    this.#finish(entry.job, 'failed');
+    this.#finish(entry.job, 'failed', { status: 'failed', error });
     this.#opts.onSettled(entry.job, { status: 'failed', error });
   }
 
-  #finish(job: JobSpec, state: JobState): void {
+  #finish(job: JobSpec, state: JobState, result?: JobResult): void {
     this.#open.delete(job.key);
     this.#ready.delete(job.key);
-    this.#remember(job.key, state);
-    this.#opts.store?.finish(job.key, state);
+    this.#remember(job.key, state, result);
+    this.#opts.store?.finish(job.key, state, result);
   }
 
-  #remember(key: string, state: JobState): void {
-    this.#finished.set(key, state);
+  #remember(key: string, state: JobState, result?: JobResult): void {
+    this.#finished.set(key, result ? { state, result } : { state });
     if (this.#finished.size > FINISHED_MEMORY) this.#finished.delete(this.#finished.keys().next().value!);
   }
 
