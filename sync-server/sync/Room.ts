@@ -36,12 +36,15 @@ export class Room {
   readonly #log: SqliteUpdateLog;
   readonly #compactAfter: number;
   #dirty = false;
+  /** Bytes of stored state (snapshot + log): the room's size as far as limits go. */
+  #storedBytes = 0;
 
   constructor(name: string, log: SqliteUpdateLog, options: RoomOptions = {}) {
     this.name = name;
     this.#log = log;
     this.#compactAfter = options.compactAfter ?? 500;
     const stored = log.load(name);
+    this.#storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.byteLength, 0);
     // Stored updates were validated before they were stored; they are trusted here.
     Y.transact(this.doc, () => {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
@@ -51,6 +54,7 @@ export class Room {
       try {
         const length = log.append(name, update);
         this.#dirty = true;
+        this.#storedBytes += update.byteLength;
         if (length > this.#compactAfter) this.compact();
       } catch (error) {
         options.onStorageFailure?.(error);
@@ -61,6 +65,10 @@ export class Room {
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.#onAwareness);
+  }
+
+  get storedBytes(): number {
+    return this.#storedBytes;
   }
 
   get peerCount(): number {
@@ -126,8 +134,10 @@ export class Room {
 
   /** Merges the log into one snapshot row (in one transaction). */
   compact(): void {
-    this.#log.compact(this.name, Y.encodeStateAsUpdate(this.doc));
+    const state = Y.encodeStateAsUpdate(this.doc);
+    this.#log.compact(this.name, state);
     this.#dirty = false;
+    this.#storedBytes = state.byteLength;
   }
 
   /** Compacts what this session appended, then frees the doc. */

@@ -118,6 +118,18 @@ describe('sync-server/sync/SyncConnection', () => {
     expect(slow.terminated).toBe(true);
   });
 
+  it('refuses writers of a room past its size cap', async () => {
+    const log = new SqliteUpdateLog(':memory:');
+    const room = new Room('diagram:full', log);
+    const socket = new FakeSocket();
+    const connection = new SyncConnection({ socket, room, role: 'edit', validate: accept, limits: { maxRoomBytes: 64 } });
+    connection.receive(updateFrame(edit('Task_1')));
+    connection.receive(updateFrame(edit('Task_2'.repeat(20))));
+    await settle();
+    expect(room.doc.getMap('elements').has('Task_1')).toBe(true);
+    expect(socket.closed).toEqual({ code: SyncCloseCode.policy, reason: 'room is full (0 MiB)' });
+  });
+
   it('loads stored state before the first peer syncs, and compacts past the limit', () => {
     // given a log with updates from an earlier relay run
     const log = new SqliteUpdateLog(':memory:');

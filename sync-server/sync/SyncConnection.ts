@@ -23,6 +23,8 @@ export interface ConnectionLimits {
   byteBurst: number;
   /** Bytes queued to a reader beyond which it is dropped. */
   maxBufferedBytes: number;
+  /** Stored size of a room beyond which its writers are refused. */
+  maxRoomBytes: number;
 }
 
 export const defaultConnectionLimits: ConnectionLimits = {
@@ -30,7 +32,8 @@ export const defaultConnectionLimits: ConnectionLimits = {
   messageBurst: 400,
   bytesPerSecond: 4 * 1024 * 1024,
   byteBurst: 8 * 1024 * 1024,
-  maxBufferedBytes: 16 * 1024 * 1024
+  maxBufferedBytes: 16 * 1024 * 1024,
+  maxRoomBytes: 64 * 1024 * 1024
 };
 
 const EMPTY_UPDATE_LENGTH = 2;
@@ -141,6 +144,10 @@ export class SyncConnection implements RoomPeer {
         authProtocol.writePermissionDenied(encoder, 'read-only: this token has role "view"; your changes are not saved or shared');
         this.send(encoding.toUint8Array(encoder));
       }
+      return;
+    }
+    if (this.#room.storedBytes + update.byteLength > this.#limits.maxRoomBytes) {
+      this.close(SyncCloseCode.policy, `room is full (${Math.round(this.#limits.maxRoomBytes / 2 ** 20)} MiB)`);
       return;
     }
     const validation = await this.#validate(update);
