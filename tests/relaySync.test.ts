@@ -60,6 +60,33 @@ describe('relay sync over 127.0.0.1', () => {
     expect(relay.service.stats().connections).toBe(before);
   });
 
+  it('R16: 100% of 120 seeded forged, tampered, foreign and expired tokens are refused', async () => {
+    let seed = 16;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const before = relay.service.stats().connections;
+    const statuses: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const room = `diagram:r16-${Math.floor(random() * 1000)}`;
+      const valid = await relay.token(room, 'view');
+      const [header, payload, signature] = valid.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, role: 'edit' })).toString('base64url')}.${signature}`;
+      const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, role: 'edit' })).toString('base64url')}.`;
+      const candidates = [
+        tampered,
+        none,
+        await relay.token(`${room}x`, 'edit'),
+        await signToken('test-secret-for-127.0.0.1-only', { sub: 'x', room, role: 'edit', ttlSeconds: 5 }, Date.now() - 60_000),
+        await signToken(`wrong-${i}`, { sub: 'x', room, role: 'edit', ttlSeconds: 600 }),
+        Buffer.from(Array.from({ length: 40 }, () => Math.floor(random() * 256))).toString('base64url')
+      ];
+      const token = candidates[i % candidates.length]!;
+      statuses.push((await rawSocket(`${relay.url}/sync/${room}?token=${token}`)).status);
+    }
+    expect(statuses.filter((s) => s === 101)).toEqual([]);
+    expect(relay.service.stats().connections).toBe(before);
+  });
+
   it("R16: a viewer's writes never reach the others or storage; the viewer still syncs", async () => {
     // given an editor and a viewer
     const editor = client('diagram:view', await relay.token('diagram:view', 'edit'));
