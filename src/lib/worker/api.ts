@@ -49,6 +49,10 @@ export interface OpenUserTask {
   name?: string;
   formFields: FormField[];
   variables: Record<string, unknown>;
+  assignee?: string;
+  candidateGroups?: string[];
+  /** A form-js schema (JSON text), when the task has one. */
+  formSchema?: string;
 }
 
 /** A job the browser cannot run (commands, http, job types): it waits for a runner. */

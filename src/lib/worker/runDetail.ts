@@ -17,7 +17,10 @@ export function runDetail(run: RunInfo, model: ProcessModel, state: RunState): R
         node: effect.node,
         formFields: effect.formFields,
         variables: effect.variables,
-        ...(effect.name === undefined ? {} : { name: effect.name })
+        ...(effect.name === undefined ? {} : { name: effect.name }),
+        ...(effect.assignee === undefined ? {} : { assignee: effect.assignee }),
+        ...(effect.candidateGroups === undefined ? {} : { candidateGroups: effect.candidateGroups }),
+        ...(effect.formSchema === undefined ? {} : { formSchema: effect.formSchema })
       });
     } else if (effect.type === 'job.dispatch') {
       const kind = effect.payload.kind;

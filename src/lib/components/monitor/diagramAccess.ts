@@ -1,0 +1,51 @@
+/** The slices of diagram-js services the monitor uses, typed narrowly, and the flow graph read from a diagram. */
+import type { FlowGraph } from '../../monitor/runView.js';
+
+export interface DiagramElement {
+  id: string;
+  type: string;
+  width?: number;
+  height?: number;
+  waypoints?: { x: number; y: number }[];
+  businessObject: { sourceRef?: { id: string }; targetRef?: { id: string }; outgoing?: { id: string }[]; name?: string };
+}
+
+export interface Canvas {
+  zoom(level: 'fit-viewport' | number): number;
+  addMarker(id: string, marker: string): void;
+  removeMarker(id: string, marker: string): void;
+  getLayer(name: string, index?: number): Element;
+  scrollToElement(id: string): void;
+}
+
+export interface Overlays {
+  add(element: string, type: string, overlay: { position: Record<string, number>; html: HTMLElement | string }): string;
+  remove(filter: { type?: string; element?: string }): void;
+}
+
+export interface ElementRegistry {
+  get(id: string): DiagramElement | undefined;
+  getAll(): DiagramElement[];
+}
+
+const CHOICE = new Set(['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway', 'bpmn:EventBasedGateway']);
+
+export function buildGraph(registry: ElementRegistry): FlowGraph {
+  const graph: FlowGraph = { flows: {}, choices: {} };
+  for (const element of registry.getAll()) {
+    const bo = element.businessObject;
+    if (element.type === 'bpmn:SequenceFlow' && bo.sourceRef && bo.targetRef) {
+      graph.flows[element.id] = { source: bo.sourceRef.id, target: bo.targetRef.id };
+    } else if (CHOICE.has(element.type) && (bo.outgoing?.length ?? 0) > 1) {
+      graph.choices[element.id] = (bo.outgoing ?? []).map((f) => f.id);
+    }
+  }
+  return graph;
+}
+
+/** Element id → name (or id), for timelines and tables. */
+export function elementNames(registry: ElementRegistry): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const element of registry.getAll()) names[element.id] = element.businessObject.name || element.id;
+  return names;
+}

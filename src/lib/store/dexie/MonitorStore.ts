@@ -1,0 +1,68 @@
+/**
+ * What the monitoring pages read besides the worker's API: a run's own XML by hash, the diagrams
+ * a version belongs to (to tell a run whose diagram changed since it started), and deleting a
+ * finished run (its owner may discard a whole chain; chains are never edited).
+ */
+import { z } from 'zod';
+import { openTesseraDb, type IdbDeps, type TesseraDb } from './db.js';
+
+export interface DiagramOfRun {
+  id: string;
+  name: string;
+  /** The diagram's current XML hash. */
+  currentSha256: string;
+  /** The version number the run's XML is, in that diagram. */
+  version: number;
+  latestVersion: number;
+}
+
+export class MonitorStore {
+  readonly #db: TesseraDb;
+
+  constructor(options: { name?: string; deps?: IdbDeps } = {}) {
+    this.#db = openTesseraDb(options.name, options.deps);
+  }
+
+  async xml(sha256: string): Promise<string | undefined> {
+    const row = await this.#db.xml.get(sha256);
+    return row === undefined ? undefined : z.string().parse(row.xml);
+  }
+
+  /** Diagrams having this XML as one of their versions (usually one). */
+  async diagramsOf(sha256: string): Promise<DiagramOfRun[]> {
+    const rows = await this.#db.diagrams.toArray();
+    const found: DiagramOfRun[] = [];
+    for (const row of rows) {
+      const version = row.versions.find((v) => v.xmlSha256 === sha256);
+      if (!version) continue;
+      found.push({
+        id: row.id,
+        name: row.name,
+        currentSha256: row.xmlSha256,
+        version: version.version,
+        latestVersion: Math.max(...row.versions.map((v) => v.version))
+      });
+    }
+    return found;
+  }
+
+  /** Deletes a run's meta, chain segments, snapshot (and analytics rows); refuses a running run. */
+  async deleteRun(runId: string): Promise<void> {
+    const tables = [this.#db.runs, this.#db.segments, this.#db.snapshots];
+    await this.#db.transaction('rw', tables, async () => {
+      const run = await this.#db.runs.get(runId);
+      if (run && run.status === 'running') throw new Error(`run ${runId} is still running: cancel it first`);
+      await this.#db.segments.where('[runId+seq]').between([runId, 0], [runId, Infinity], true, true).delete();
+      await this.#db.snapshots.delete(runId);
+      await this.#db.runs.delete(runId);
+    });
+  }
+
+  /** Deletes finished runs that ended before `before` (ms since epoch); returns how many. */
+  async deleteFinishedBefore(before: number): Promise<number> {
+    const old = await this.#db.runs.where('startedAt').below(before).toArray();
+    const ids = old.filter((run) => run.status !== 'running' && run.updatedAt < before).map((run) => run.runId);
+    for (const id of ids) await this.deleteRun(id);
+    return ids.length;
+  }
+}
