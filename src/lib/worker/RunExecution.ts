@@ -39,8 +39,13 @@ export class RunExecution {
     return this.#paused;
   }
 
+  /** The state after the last committed step; undefined while starting or recovering. */
   get state(): RunState | undefined {
-    return this.#executor?.state;
+    try {
+      return this.#executor?.state;
+    } catch {
+      return undefined;
+    }
   }
 
   async start(cmd: StartCommand): Promise<void> {
