@@ -112,6 +112,59 @@ describe('tests/runners (in-process pool)', () => {
     stop();
   });
 
+  it('cancelling the run kills the command and its process group in < 1 s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cancel-'));
+    const { hub, stop } = localHub(['sh']);
+    const pidFile = join(dir, 'pid');
+    const run = await startRun(oneTask('', 'sh', '-c', `trap '' TERM; sleep 60 &amp; echo $! &gt; ${pidFile}; sleep 60`), hub.dispatcher());
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    const cancelled = Date.now();
+    await run.executor.dispatch({ type: 'run.cancelled' });
+    while (alive(grandchild) && Date.now() - cancelled < 3000) await new Promise((r) => setTimeout(r, 10));
+    expect(alive(grandchild)).toBe(false);
+    expect(Date.now() - cancelled).toBeLessThan(1000);
+    expect(run.executor.summary().status).toBe('cancelled');
+    rmSync(dir, { recursive: true, force: true });
+    stop();
+  });
+
+  it('secrets from the runner reach the command and are redacted from recorded and live output', async () => {
+    const registry = new TaskTypeRegistry([commandTaskType({ allow: ['echo'], secrets: { TOKEN: 's3cr3t-value' } })]);
+    const { hub, stop } = localHub(['echo'], registry);
+    const live: string[] = [];
+    hub.onOutput((_r, _k, _s, chunk) => live.push(chunk));
+    const run = await startRun(oneTask('resultVariable="out"', 'echo', 'token=${secrets.TOKEN}'), hub.dispatcher());
+    await run.executor.whenIdle();
+    expect(run.executor.summary().variables).toMatchObject({ out: { stdout: 'token=***\n' } });
+    expect(live.join('')).toBe('token=***\n');
+    expect(JSON.stringify(await run.records())).not.toContain('s3cr3t-value');
+    stop();
+  });
+
+  it('zeebe:taskDefinition jobs go to the registered task type; an unknown type is an incident that says so', async () => {
+    const registry = new TaskTypeRegistry().register({
+      name: 'greet', fields: [{ name: 'who', label: 'Who', type: 'string' }],
+      async run(job) {
+        return { status: 'completed', variables: { greeting: `hello ${String(job.variables.who)}` } };
+      }
+    });
+    const { hub, stop } = localHub([], registry);
+    const typed = (type: string) =>
+      processXml(`<bpmn:startEvent id="S"/><bpmn:serviceTask id="T"><bpmn:extensionElements><zeebe:taskDefinition type="${type}"/></bpmn:extensionElements></bpmn:serviceTask><bpmn:endEvent id="E"/>${flows('S>T', 'T>E')}`);
+    const model = await engine.compile(typed('greet'));
+    const store = new SqliteRunStore(':memory:');
+    await store.putXml(model.xmlSha256, typed('greet'));
+    const executor = new Executor<RunState>({ engine, model, store, clock: new SystemClock(), jobs: hub.dispatcher() });
+    await executor.start({ runId: 'typed', variables: { who: 'runner' } });
+    await executor.whenIdle();
+    expect(executor.summary()).toMatchObject({ status: 'completed', variables: { greeting: 'hello runner' } });
+    const unknown = await startRun(typed('billing'), hub.dispatcher(), 'unknown');
+    await unknown.executor.whenIdle();
+    expect(unknown.executor.summary().incidents[0]?.message).toContain('no task type "billing" is registered on this runner (registered: greet)');
+    stop();
+  });
+
   it('R8: retries at the backoff gaps on a fake clock, one incident, resolving runs a new attempt', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-r8-'));
     const { hub, stop } = localHub(['test']);
@@ -213,6 +266,7 @@ describe('tests/runners (tessera runner processes over /jobs)', () => {
     expect(run.executor.summary().status).toBe('completed');
     expect(completions(await run.records(), 'T')).toHaveLength(1);
     expect(run.executor.summary().variables).toMatchObject({ out: { exitCode: 0, stdout: 'started\ndone\n' } });
+    expect(completions(await run.records(), 'T')[0]?.owner).toBe('runner:B2');
   }, 30_000);
 });
 

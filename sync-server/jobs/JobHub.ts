@@ -174,13 +174,14 @@ export class JobHub {
         this.#guard(conn, message.key, () =>
           this.queue.settle(message.key, message.leaseId, {
             status: 'completed',
+            ...(conn.runnerId ? { runner: conn.runnerId } : {}),
             ...(message.result === undefined ? {} : { result: message.result }),
             ...(message.variables ? { variables: message.variables } : {})
           })
         );
         return;
       case 'job.failed':
-        this.#guard(conn, message.key, () => this.queue.settle(message.key, message.leaseId, { status: 'failed', error: message.error }));
+        this.#guard(conn, message.key, () => this.queue.settle(message.key, message.leaseId, { status: 'failed', error: message.error, ...(conn.runnerId ? { runner: conn.runnerId } : {}) }));
         return;
     }
   }

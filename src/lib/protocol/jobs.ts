@@ -81,8 +81,8 @@ export type JobSpec = z.infer<typeof jobSpec>;
 
 /** How a job ended, as the engine will hear it. */
 export const jobResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('completed'), result: z.unknown().optional(), variables: variables.optional() }),
-  z.object({ status: z.literal('failed'), error: errorInfo })
+  z.object({ status: z.literal('completed'), result: z.unknown().optional(), variables: variables.optional(), runner: id.optional() }),
+  z.object({ status: z.literal('failed'), error: errorInfo, runner: id.optional() })
 ]);
 export type JobResult = z.infer<typeof jobResult>;
 

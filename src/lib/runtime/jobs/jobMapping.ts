@@ -16,14 +16,16 @@ export function specOf(job: JobDispatch): JobSpec {
   };
 }
 
-/** A runner's result as the engine event it becomes. */
+/** A runner's result as the engine event it becomes; the runner is the record's owner. */
 export function outcomeOf(job: Pick<JobSpec, 'instance'>, result: JobResult): JobOutcome {
+  const owner = result.runner === undefined ? {} : { owner: `runner:${result.runner}` };
   return result.status === 'completed'
     ? {
         type: 'job.completed',
         instance: job.instance,
         ...(result.result === undefined ? {} : { result: result.result }),
-        ...(result.variables ? { variables: result.variables } : {})
+        ...(result.variables ? { variables: result.variables } : {}),
+        ...owner
       }
-    : { type: 'job.failed', instance: job.instance, error: result.error };
+    : { type: 'job.failed', instance: job.instance, error: result.error, ...owner };
 }
