@@ -220,6 +220,10 @@ export class EngineHost implements EngineHostApi {
     return this.#deliver(runId, { type: 'incident.resolved', incident, owner: OWNER });
   }
 
+  setVariables(runId: string, variables: Record<string, unknown>, scope?: string): Promise<void> {
+    return this.#deliver(runId, { type: 'variables.set', variables, owner: OWNER, ...(scope === undefined ? {} : { scope }) });
+  }
+
   async resumeRun(runId: string): Promise<void> {
     const execution = this.#executions.get(runId);
     if (execution) return this.#resume(execution);

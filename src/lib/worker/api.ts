@@ -121,6 +121,8 @@ export interface EngineHostApi {
   broadcastSignal(name: string, variables?: Record<string, unknown>): Promise<void>;
   cancelRun(runId: string): Promise<void>;
   resolveIncident(runId: string, incident: string): Promise<void>;
+  /** Edits a running run's variables (root scope unless `scope`): a `variables` record, e.g. before retrying an incident. */
+  setVariables(runId: string, variables: Record<string, unknown>, scope?: string): Promise<void>;
   /** Resumes a run paused by a failed write: it is recovered from its committed records. */
   resumeRun(runId: string): Promise<void>;
   exportChain(runId: string): Promise<ExportedChain>;
