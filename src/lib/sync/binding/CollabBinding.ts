@@ -1,0 +1,139 @@
+/**
+ * The bpmn-js ↔ Y binding (COLLAB.md). Local → shared on `elements.changed` (low priority, one
+ * LOCAL_ORIGIN transaction, changed fields only, skipped while applying remote changes); shared →
+ * local via observeDeep, batched per animation frame and deferred while the user drags or edits
+ * text; per-user undo with a Y.UndoManager bound to the editor's undo/redo actions.
+ */
+import * as Y from 'yjs';
+import { elementsOf, LOCAL_ORIGIN, writeElement } from '../doc.js';
+import { applyRemote, parseExtensions, type Services } from './applyRemote.js';
+import { ensureAncestors, ownerOf, snapshotOfElement, type DiagramElement } from './captureLocal.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-js services are untyped here */
+export default class CollabBinding {
+  static $inject = ['eventBus', 'injector'];
+
+  doc: Y.Doc | undefined;
+  undoManager: Y.UndoManager | undefined;
+  /** Lines of what the post-apply repair had to put back (for tests and the console). */
+  readonly repairs: string[] = [];
+  #applying = false;
+  #busy = 0;
+  #pending = new Set<string>();
+  #frame = 0;
+  #unbind: (() => void) | undefined;
+
+  constructor(
+    private eventBus: any,
+    private injector: any
+  ) {
+    eventBus.on('elements.changed', 250, (event: { elements: DiagramElement[] }) => this.#capture(event.elements));
+    const busy = (delta: number) => () => {
+      this.#busy = Math.max(0, this.#busy + delta);
+      if (this.#busy === 0) this.#schedule();
+    };
+    eventBus.on('drag.init', busy(1));
+    eventBus.on('drag.cleanup', busy(-1));
+    eventBus.on('directEditing.activate', busy(1));
+    eventBus.on(['directEditing.complete', 'directEditing.cancel', 'directEditing.deactivate'], () => {
+      if (this.#busy > 0) busy(-1)();
+    });
+  }
+
+  get applying(): boolean {
+    return this.#applying;
+  }
+
+  /** Starts binding the (already imported) canvas to `doc`. */
+  bind(doc: Y.Doc): void {
+    this.unbind();
+    this.doc = doc;
+    const elements = elementsOf(doc);
+    const observer = (events: Y.YEvent<any>[], transaction: Y.Transaction) => {
+      if (transaction.origin === LOCAL_ORIGIN) return;
+      for (const event of events) {
+        if (event.target === elements) for (const key of (event as Y.YMapEvent<unknown>).keysChanged) this.#pending.add(key);
+        else if (typeof event.path[0] === 'string') this.#pending.add(event.path[0]);
+      }
+      this.#schedule();
+    };
+    elements.observeDeep(observer);
+    this.undoManager = new Y.UndoManager(elements, { trackedOrigins: new Set([LOCAL_ORIGIN]), captureTimeout: 300 });
+    const actions = this.injector.get('editorActions', false);
+    const previous = actions ? { undo: actions._actions.undo, redo: actions._actions.redo } : undefined;
+    if (actions) {
+      actions._actions.undo = () => this.undoManager?.undo();
+      actions._actions.redo = () => this.undoManager?.redo();
+    }
+    this.#unbind = () => {
+      elements.unobserveDeep(observer);
+      this.undoManager?.destroy();
+      if (actions && previous) Object.assign(actions._actions, previous);
+    };
+  }
+
+  unbind(): void {
+    this.#unbind?.();
+    this.#unbind = undefined;
+    this.doc = undefined;
+  }
+
+  /** Writes the whole canvas into the doc (seeding by the room's creator uses XML instead). */
+  captureAll(): void {
+    this.#capture(this.injector.get('elementRegistry').getAll());
+  }
+
+  #capture(changed: DiagramElement[]): void {
+    if (this.#applying || !this.doc) return;
+    const registry = this.injector.get('elementRegistry');
+    const elements = elementsOf(this.doc);
+    this.doc.transact(() => {
+      const seen = new Set<string>();
+      for (const element of changed) {
+        const owner = ownerOf(element);
+        if (!owner || seen.has(owner.id)) continue;
+        seen.add(owner.id);
+        const id = owner.businessObject.id;
+        if (!registry.get(owner.id)) {
+          elements.delete(id);
+          continue;
+        }
+        ensureAncestors(elements, owner.businessObject);
+        writeElement(elements, id, snapshotOfElement(elements, owner));
+      }
+    }, LOCAL_ORIGIN);
+  }
+
+  #schedule(): void {
+    if (this.#frame || this.#pending.size === 0 || this.#busy > 0) return;
+    const run = () => {
+      this.#frame = 0;
+      void this.flush();
+    };
+    this.#frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : (setTimeout(run, 16) as unknown as number);
+  }
+
+  /** Applies pending remote changes now (deferred while dragging or editing text). */
+  async flush(): Promise<void> {
+    if (!this.doc || this.#busy > 0 || this.#pending.size === 0) return;
+    const ids = this.#pending;
+    this.#pending = new Set();
+    const services: Services = Object.fromEntries(
+      ['elementRegistry', 'modeling', 'elementFactory', 'bpmnFactory', 'canvas', 'moddle'].map((name) => [name, this.injector.get(name)])
+    ) as unknown as Services;
+    const elements = elementsOf(this.doc);
+    try {
+      const ext = await parseExtensions(services, elements, ids);
+      this.#applying = true;
+      const repaired = applyRemote(services, elements, ids, ext);
+      for (const line of repaired) console.warn(`[collab] repaired ${line}`);
+      this.repairs.push(...repaired);
+    } catch (error) {
+      console.error('[collab] applying remote changes failed', error);
+    } finally {
+      this.#applying = false;
+    }
+    this.eventBus.fire('collab.applied', { ids: [...ids] });
+    this.#schedule();
+  }
+}
