@@ -15,6 +15,8 @@ export const relayJobConfigSchema = z
     runners: z.number().int().min(0).max(64).optional(),
     /** Jobs each in-process runner runs at once (default 2). */
     concurrency: z.number().int().min(1).max(256).optional(),
+    /** Task-type plugin modules (default export: a TaskType or an array), relative to the data dir. */
+    taskTypes: z.array(z.string().min(1)).optional(),
     /** Lease time in ms: a silent runner's jobs go to another runner after this long. */
     leaseMs: z.number().int().min(100).optional()
   })

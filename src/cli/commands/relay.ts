@@ -8,6 +8,7 @@ import { randomSecret } from '../../../sync-server/sync/tokens.js';
 import { attachJobService } from '../../../sync-server/jobs/attachJobService.js';
 import { readRelayJobConfig, resolveAllowList } from '../../../sync-server/jobs/relayJobConfig.js';
 import { defaultAllowList } from '../../lib/runtime/jobs/defaultAllowList.js';
+import { loadTaskTypes } from '../../lib/runtime/taskTypes/loadTaskTypes.js';
 import type { Command } from '../command.js';
 import { projectRoot } from '../projectRoot.js';
 
@@ -110,8 +111,10 @@ export const relay: Command = {
       logLine: (line) => process.stderr.write(`${line}\n`)
     });
     let jobConfig;
+    let plugins;
     try {
       jobConfig = readRelayJobConfig(dataDir);
+      plugins = await loadTaskTypes(jobConfig.taskTypes ?? [], dataDir);
     } catch (error) {
       process.stderr.write(`tessera relay: ${error instanceof Error ? error.message : String(error)}\n`);
       return 2;
@@ -123,6 +126,7 @@ export const relay: Command = {
       secret,
       allow: allow.allow,
       config: jobConfig,
+      taskTypes: plugins,
       dataDir,
       log: (line) => process.stderr.write(`${line}\n`)
     });

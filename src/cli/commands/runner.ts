@@ -7,12 +7,13 @@ import { JobLimits } from '../../lib/protocol/jobs.js';
 import { defaultAllowList } from '../../lib/runtime/jobs/defaultAllowList.js';
 import { Runner } from '../../lib/runtime/jobs/Runner.js';
 import { TaskTypeRegistry, commandTaskType, httpTaskType, scriptTaskType } from '../../lib/runtime/taskTypes/index.js';
+import { loadTaskTypes } from '../../lib/runtime/taskTypes/loadTaskTypes.js';
 import type { Command } from '../command.js';
 import { runSandboxedScript } from '../jobRunners.js';
 import { projectRoot } from '../projectRoot.js';
 import { isLoopback } from './relay.js';
 
-const usage = `tessera runner --relay URL --token T [--allow EXE,…] [--concurrency N] [--secrets FILE] [--http-hosts H,…] [--id NAME]
+const usage = `tessera runner --relay URL --token T [--allow EXE,…] [--concurrency N] [--secrets FILE] [--http-hosts H,…] [--task-type MODULE]… [--id NAME]
 
 Leases service-task jobs from a relay and runs them here (commands, http, scripts).
   --relay URL        the relay (http://127.0.0.1:8787)
@@ -22,6 +23,7 @@ Leases service-task jobs from a relay and runs them here (commands, http, script
   --concurrency N    jobs at once (default 1)
   --secrets FILE     JSON object of secrets, referenced in models as secrets.NAME
   --http-hosts LIST  hosts the http task type may call (default none)
+  --task-type MODULE a task-type plugin (default export { name, fields, run }), repeatable
   --id NAME          runner name shown by the relay (default host-pid)`;
 
 export interface RunnerFlags {
@@ -32,6 +34,7 @@ export interface RunnerFlags {
   concurrency: number;
   secrets: Record<string, string>;
   httpHosts: string[];
+  taskTypes: string[];
   id: string;
 }
 
@@ -49,6 +52,7 @@ export function parseRunnerFlags(args: string[], env: Record<string, string | un
         concurrency: { type: 'string' },
         secrets: { type: 'string' },
         'http-hosts': { type: 'string' },
+        'task-type': { type: 'string', multiple: true },
         id: { type: 'string' }
       }
     }));
@@ -91,6 +95,7 @@ export function parseRunnerFlags(args: string[], env: Record<string, string | un
       concurrency,
       secrets,
       httpHosts: (values['http-hosts'] ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+      taskTypes: values['task-type'] ?? [],
       id: values.id ?? `${hostname()}-${process.pid}`
     }
   };
@@ -107,14 +112,22 @@ export const runner: Command = {
       return 2;
     }
     const { flags } = parsed;
-    const registry = new TaskTypeRegistry([
-      commandTaskType({ allow: flags.allow, secrets: flags.secrets }),
-      httpTaskType({ allowHosts: flags.httpHosts }),
-      scriptTaskType(runSandboxedScript)
-    ]);
+    let registry: TaskTypeRegistry;
+    try {
+      registry = new TaskTypeRegistry([
+        commandTaskType({ allow: flags.allow, secrets: flags.secrets }),
+        httpTaskType({ allowHosts: flags.httpHosts }),
+        scriptTaskType(runSandboxedScript),
+        ...(await loadTaskTypes(flags.taskTypes, process.cwd()))
+      ]);
+    } catch (error) {
+      process.stderr.write(`tessera runner: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
     process.stdout.write(
       `Tessera runner ${flags.id} → ${flags.url.origin} (concurrency ${flags.concurrency})\n` +
-        `  allow: ${flags.allow.join(', ') || '(empty: every command refused)'} [${flags.allowSource}]\n`
+        `  allow: ${flags.allow.join(', ') || '(empty: every command refused)'} [${flags.allowSource}]\n` +
+        `  task types: ${registry.list().map((t) => t.name).join(', ')}\n`
     );
     return serve(flags, registry);
   }
