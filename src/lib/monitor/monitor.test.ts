@@ -96,3 +96,34 @@ describe('stats', () => {
     expect(stats[0]).toMatchObject({ failed: 1, wait: { count: 1, max: 90 } });
   });
 });
+
+describe('aggregates', async () => {
+  const { addValue, emptyHistogram, histogramStats, foldRun, mergeAggregate, emptyAggregate } = await import('./aggregate.js');
+  it('histogram percentiles within 10% and exact count/mean/max', () => {
+    const h = emptyHistogram();
+    for (let i = 1; i <= 1000; i++) addValue(h, i * 10);
+    const s = histogramStats(h);
+    expect(s.count).toBe(1000);
+    expect(s.mean).toBeCloseTo(5005);
+    expect(s.max).toBe(10000);
+    expect(Math.abs(s.p50 - 5000) / 5000).toBeLessThan(0.1);
+    expect(Math.abs(s.p95 - 9500) / 9500).toBeLessThan(0.1);
+  });
+  it('folding runs then merging rows gives the same as folding all', async () => {
+    const h = await runModel(xml, { x: 5 });
+    h.clock.now += 3000;
+    h.send({ type: 'userTask.completed', instance: h.userTasks()[0]!.instance });
+    h.advance(2000);
+    const view = runViewOf(h.records);
+    const rows = new Map<string, ReturnType<typeof emptyAggregate>>();
+    foldRun(rows, 'sha', view.intervals, view.failures);
+    foldRun(rows, 'sha', view.intervals, view.failures);
+    const a = rows.get('a')!;
+    expect(a.tokens).toBe(2);
+    expect(histogramStats(a.duration).max).toBe(3000);
+    const total = emptyAggregate('sha', 'a');
+    mergeAggregate(total, a);
+    mergeAggregate(total, a);
+    expect(total.duration.count).toBe(4);
+  });
+});

@@ -48,13 +48,14 @@ export class MonitorStore {
 
   /** Deletes a run's meta, chain segments, snapshot (and analytics rows); refuses a running run. */
   async deleteRun(runId: string): Promise<void> {
-    const tables = [this.#db.runs, this.#db.segments, this.#db.snapshots];
+    const tables = [this.#db.runs, this.#db.segments, this.#db.snapshots, this.#db.runAgg];
     await this.#db.transaction('rw', tables, async () => {
       const run = await this.#db.runs.get(runId);
       if (run && run.status === 'running') throw new Error(`run ${runId} is still running: cancel it first`);
       await this.#db.segments.where('[runId+seq]').between([runId, 0], [runId, Infinity], true, true).delete();
       await this.#db.snapshots.delete(runId);
       await this.#db.runs.delete(runId);
+      await this.#db.runAgg.delete(runId);
     });
   }
 

@@ -8,9 +8,10 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { TokenRecord } from '../../engine/chain/record.js';
 import type { RunMeta } from '../../runtime/ports.js';
+import type { ElementAggregate, RunAggregate } from '../../monitor/aggregate.js';
 
 export const DB_NAME = 'tessera';
-export const LATEST_VERSION = 2;
+export const LATEST_VERSION = 3;
 
 /** A BPMN document kept by its SHA-256: runs are pinned to the exact XML they started from. */
 export interface XmlRow {
@@ -60,6 +61,10 @@ export type TesseraDb = Dexie & {
   xml: EntityTable<XmlRow, 'sha256'>;
   snapshots: EntityTable<SnapshotRow, 'runId'>;
   diagrams: EntityTable<DiagramRow, 'id'>;
+  /** Analytics (version 3): one row per finished run folded into `elementAgg` (AnalyticsStore). */
+  runAgg: EntityTable<RunAggregate, 'runId'>;
+  /** Analytics (version 3): per diagram version and element, mergeable duration/wait histograms. */
+  elementAgg: Table<ElementAggregate, [string, string]>;
 };
 
 /** IndexedDB factories, for tests on fake-indexeddb (the browser's own by default). */
@@ -88,6 +93,13 @@ export function openTesseraDb(name = DB_NAME, deps?: IdbDeps, upTo = LATEST_VERS
       const old = (await tx.table('records').toArray()) as TokenRecord[];
       await tx.table('segments').bulkAdd(old.map((record) => ({ runId: record.runId, seq: record.seq, records: [record] })));
     });
+  if (upTo < 3) return db;
+  // Version 3: analytics aggregates, filled incrementally from finished runs (AnalyticsStore.catchUp);
+  // nothing to migrate: existing finished runs are folded on the first catch-up.
+  db.version(3).stores({
+    runAgg: 'runId, xmlSha256, startedAt, endedAt',
+    elementAgg: '[xmlSha256+node], xmlSha256'
+  });
   // Later versions go here, never editing earlier ones.
   return db;
 }

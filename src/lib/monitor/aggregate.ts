@@ -1,0 +1,116 @@
+/**
+ * Incremental per-element aggregates (mergeable rows): count, sum, max and a log-bucket histogram
+ * of durations and waiting times, failures, cancellations. A finished run's intervals are folded
+ * into its diagram version's rows once; dashboards read only these rows, never the records.
+ * Percentiles come from the histogram: buckets grow by 10%, so p50/p95 are within 10% (upper
+ * bound of the bucket, capped at the exact max); count, mean and max are exact.
+ */
+import type { Interval } from './runView.js';
+import type { DurationStats } from './stats.js';
+
+const BASE = Math.log(1.1);
+
+export interface Histogram {
+  count: number;
+  sum: number;
+  max: number;
+  /** bucket index → count; bucket i holds values v with floor(ln(v + 1) / ln 1.1) = i. */
+  buckets: Record<number, number>;
+}
+
+export interface ElementAggregate {
+  xmlSha256: string;
+  node: string;
+  duration: Histogram;
+  wait: Histogram;
+  failures: number;
+  cancelled: number;
+  /** Element instances seen (tokens that went through). */
+  tokens: number;
+}
+
+export function emptyHistogram(): Histogram {
+  return { count: 0, sum: 0, max: 0, buckets: {} };
+}
+
+export function bucketOf(ms: number): number {
+  return Math.floor(Math.log(Math.max(0, ms) + 1) / BASE);
+}
+
+export function addValue(h: Histogram, ms: number): void {
+  h.count += 1;
+  h.sum += ms;
+  if (ms > h.max) h.max = ms;
+  const b = bucketOf(ms);
+  h.buckets[b] = (h.buckets[b] ?? 0) + 1;
+}
+
+export function mergeHistogram(into: Histogram, from: Histogram): void {
+  into.count += from.count;
+  into.sum += from.sum;
+  into.max = Math.max(into.max, from.max);
+  for (const [b, n] of Object.entries(from.buckets)) into.buckets[Number(b)] = (into.buckets[Number(b)] ?? 0) + n;
+}
+
+export function histogramStats(h: Histogram): DurationStats {
+  if (h.count === 0) return { count: 0, mean: 0, p50: 0, p95: 0, max: 0 };
+  const order = Object.keys(h.buckets)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const at = (p: number) => {
+    const rank = Math.max(1, Math.ceil((p / 100) * h.count));
+    let seen = 0;
+    for (const b of order) {
+      seen += h.buckets[b]!;
+      if (seen >= rank) return Math.min(h.max, Math.exp((b + 1) * BASE) - 1);
+    }
+    return h.max;
+  };
+  return { count: h.count, mean: h.sum / h.count, p50: at(50), p95: at(95), max: h.max };
+}
+
+export function emptyAggregate(xmlSha256: string, node: string): ElementAggregate {
+  return { xmlSha256, node, duration: emptyHistogram(), wait: emptyHistogram(), failures: 0, cancelled: 0, tokens: 0 };
+}
+
+/** Folds one run's finished intervals and failures into `rows` (node → aggregate), creating rows as needed. */
+export function foldRun(
+  rows: Map<string, ElementAggregate>,
+  xmlSha256: string,
+  intervals: readonly Interval[],
+  failures: ReadonlyMap<string, number>
+): void {
+  const row = (node: string) => {
+    let r = rows.get(node);
+    if (!r) rows.set(node, (r = emptyAggregate(xmlSha256, node)));
+    return r;
+  };
+  for (const i of intervals) {
+    const r = row(i.node);
+    r.tokens += 1;
+    if (i.outcome === 'cancelled') r.cancelled += 1;
+    else addValue(r.duration, i.durationMs);
+    if (i.waitMs > 0) addValue(r.wait, i.waitMs);
+  }
+  for (const [node, n] of failures) row(node).failures += n;
+}
+
+export function mergeAggregate(into: ElementAggregate, from: ElementAggregate): void {
+  mergeHistogram(into.duration, from.duration);
+  mergeHistogram(into.wait, from.wait);
+  into.failures += from.failures;
+  into.cancelled += from.cancelled;
+  into.tokens += from.tokens;
+}
+
+/** One finished run, as the dashboards count it. */
+export interface RunAggregate {
+  runId: string;
+  xmlSha256: string;
+  processId: string;
+  status: string;
+  startedAt: number;
+  endedAt: number;
+  records: number;
+  failures: number;
+}
