@@ -38,8 +38,8 @@ async function startRun(xml: string, jobs: JobDispatcher, runId = 'run1', clock:
   return { executor, store, records: () => store.records(runId) };
 }
 
-function localHub(allow: string[], registry?: TaskTypeRegistry) {
-  const hub = new JobHub({ clock: new SystemClock() });
+function localHub(allow: string[], registry?: TaskTypeRegistry, leaseMs?: number) {
+  const hub = new JobHub({ clock: new SystemClock(), ...(leaseMs ? { leaseMs } : {}) });
   const pool = startRunnerPool(hub, { size: 1, allow, registry: registry ?? new TaskTypeRegistry(builtInTaskTypes({ allow })) });
   return { hub, stop: () => { pool.stop(); hub.close(); } };
 }
@@ -162,6 +162,22 @@ describe('tests/runners (in-process pool)', () => {
     const unknown = await startRun(typed('billing'), hub.dispatcher(), 'unknown');
     await unknown.executor.whenIdle();
     expect(unknown.executor.summary().incidents[0]?.message).toContain('no task type "billing" is registered on this runner (registered: greet)');
+    stop();
+  });
+
+  it('heartbeats keep a job that outlives its lease time with its runner: run once, completed once', async () => {
+    const { hub, stop } = localHub(['sleep'], undefined, 300);
+    let leases = 0;
+    const lease = hub.queue.lease.bind(hub.queue);
+    hub.queue.lease = (runnerId) => {
+      const got = lease(runnerId);
+      if (got) leases += 1;
+      return got;
+    };
+    const run = await startRun(oneTask('', 'sleep', '1.2'), hub.dispatcher());
+    await run.executor.whenIdle();
+    expect(run.executor.summary().status).toBe('completed');
+    expect(leases).toBe(1);
     stop();
   });
 
