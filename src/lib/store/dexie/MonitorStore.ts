@@ -46,6 +46,17 @@ export class MonitorStore {
     return found;
   }
 
+  /** Every diagram with its version hashes (newest first) and current XML, for the dashboard's selector and heatmap. */
+  async diagramVersions(): Promise<{ id: string; name: string; currentSha256: string; hashes: string[] }[]> {
+    const rows = await this.#db.diagrams.orderBy('updatedAt').reverse().toArray();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      currentSha256: row.xmlSha256,
+      hashes: [...new Set(row.versions.map((v) => v.xmlSha256))]
+    }));
+  }
+
   /** Deletes a run's meta, chain segments, snapshot (and analytics rows); refuses a running run. */
   async deleteRun(runId: string): Promise<void> {
     const tables = [this.#db.runs, this.#db.segments, this.#db.snapshots, this.#db.runAgg];
