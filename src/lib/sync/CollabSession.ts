@@ -1,0 +1,156 @@
+/**
+ * Opens a diagram for collaboration (COLLAB.md "Opening, seeding, offline"): y-indexeddb first, then
+ * the y-websocket provider to the relay (room "diagram:<id>", token from the share link or the
+ * loopback /api/token) with a sync timeout. An empty room is seeded by its creator only; otherwise
+ * the canvas is imported from XML generated from Y. Then the binding and presence start.
+ */
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { readMeta } from './doc.js';
+import { generateXml } from './generateXml.js';
+import { seedFromXml } from './seedFromXml.js';
+import CollabBinding from './binding/CollabBinding.js';
+import { Presence } from './presence/Presence.js';
+import { loadUser, type CollabUser } from './userSettings.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-js Modeler is untyped here */
+export type Role = 'view' | 'edit';
+export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'online';
+
+export interface CollabOptions {
+  diagramId: string;
+  /** http(s) origin of the relay; its /sync endpoint carries the rooms. */
+  relayUrl: string;
+  /** From a share link; otherwise minted by the loopback relay. */
+  token?: string;
+  role?: Role;
+  /** Only the creator (who has the diagram locally and no link) seeds an empty room. */
+  creator: boolean;
+  syncTimeoutMs?: number;
+}
+
+export class CollabSession {
+  readonly doc = new Y.Doc();
+  readonly user: CollabUser = loadUser();
+  provider: WebsocketProvider | undefined;
+  /** Instantiated on the modeler's injector (no change to how the modeler is created). */
+  readonly binding: CollabBinding;
+  presence: Presence | undefined;
+  role: Role;
+  #idb: IndexeddbPersistence;
+  #listeners = new Set<() => void>();
+
+  private constructor(
+    private modeler: any,
+    readonly options: CollabOptions
+  ) {
+    this.role = options.role ?? 'edit';
+    this.binding = modeler.get('injector').instantiate(CollabBinding);
+    this.#idb = new IndexeddbPersistence(`tessera:diagram:${options.diagramId}`, this.doc);
+  }
+
+  static async open(modeler: any, options: CollabOptions): Promise<CollabSession> {
+    const session = new CollabSession(modeler, options);
+    await session.#start();
+    return session;
+  }
+
+  get room(): string {
+    return `diagram:${this.options.diagramId}`;
+  }
+
+  get status(): ConnectionStatus {
+    const provider = this.provider;
+    if (!provider) return 'offline';
+    if (!provider.wsconnected) return provider.wsconnecting ? 'connecting' : 'offline';
+    return provider.synced ? 'online' : 'syncing';
+  }
+
+  /** Local edits the relay may not have yet (the provider is not synced, or is disconnected). */
+  get pendingChanges(): boolean {
+    return this.status !== 'online' && this.#dirty;
+  }
+  #dirty = false;
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit = (): void => this.#listeners.forEach((l) => l());
+
+  async #start(): Promise<void> {
+    await this.#idb.whenSynced;
+    const token = this.options.token ?? (await mintToken(this.options.relayUrl, this.room, this.role, this.user.id));
+    if (token) {
+      const url = `${this.options.relayUrl.replace(/^http/, 'ws')}/sync`;
+      this.provider = new WebsocketProvider(url, this.room, this.doc, { params: { token }, maxBackoffTime: 2500 });
+      this.provider.on('status', this.#emit);
+      this.provider.on('sync', (synced: boolean) => {
+        if (synced) this.#dirty = false;
+        this.#emit();
+      });
+      await this.#synced(this.options.syncTimeoutMs ?? 4000);
+    }
+    this.doc.on('update', (_u: Uint8Array, origin: unknown) => {
+      if (origin !== this.provider && origin !== this.#idb) {
+        this.#dirty = true;
+        this.#emit();
+      }
+    });
+    const binding = this.binding;
+    if (!readMeta(this.doc)) {
+      if (this.options.creator && this.role === 'edit') {
+        const { xml } = await this.modeler.saveXML();
+        await seedFromXml(this.doc, xml);
+      }
+    } else {
+      await this.modeler.importXML(await generateXml(this.doc));
+    }
+    binding.bind(this.doc);
+    if (this.provider) this.presence = new Presence(this.modeler, this.provider.awareness, this.user);
+    this.#emit();
+  }
+
+  #synced(ms: number): Promise<void> {
+    const provider = this.provider!;
+    if (provider.synced) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      provider.once('sync', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** An invite link to this diagram with a token of `role` (minted by the loopback relay). */
+  async inviteLink(role: Role, base: string): Promise<string | undefined> {
+    const token = await mintToken(this.options.relayUrl, this.room, role, `invite-${role}`);
+    if (!token) return undefined;
+    const url = new URL(`diagrams/${encodeURIComponent(this.options.diagramId)}`, base);
+    url.searchParams.set('token', token);
+    url.searchParams.set('role', role);
+    return url.toString();
+  }
+
+  destroy(): void {
+    this.presence?.destroy();
+    this.binding.unbind();
+    this.provider?.destroy();
+    void this.#idb.destroy();
+    this.doc.destroy();
+  }
+}
+
+export async function mintToken(relayUrl: string, room: string, role: Role, sub: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${relayUrl}/api/token?${new URLSearchParams({ room, role, sub })}`);
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { ok: boolean; token?: string };
+    return body.ok ? body.token : undefined;
+  } catch {
+    return undefined;
+  }
+}

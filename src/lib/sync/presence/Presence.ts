@@ -1,0 +1,136 @@
+/**
+ * Presence over y-protocols awareness (COLLAB.md): `{ user, cursor, selection, viewport, mode, runId }`.
+ * Remote cursors and selection outlines live on a dedicated SVG layer so they pan and zoom with
+ * the diagram; remote selections also get a `collab-selected` marker; "follow" copies a peer's viewport.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+import type { CollabUser } from '../userSettings.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-js services are untyped here */
+export interface PeerState {
+  user?: CollabUser;
+  cursor?: { x: number; y: number };
+  selection?: string[];
+  viewport?: { x: number; y: number; width: number; height: number };
+  mode?: 'model' | 'monitor';
+  runId?: string;
+}
+
+export interface Peer extends PeerState {
+  clientId: number;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+const CURSOR_HZ = 20;
+
+export class Presence {
+  following: number | undefined;
+  #layer: SVGGElement;
+  #marked = new Set<string>();
+  #listeners = new Set<() => void>();
+  #lastCursor = 0;
+  #cleanup: (() => void)[] = [];
+
+  constructor(
+    private modeler: any,
+    readonly awareness: Awareness,
+    user: CollabUser
+  ) {
+    const canvas = modeler.get('canvas');
+    const eventBus = modeler.get('eventBus');
+    this.#layer = canvas.getLayer('collab-cursors', 1000);
+    awareness.setLocalState({ user, mode: 'model', selection: [], viewport: canvas.viewbox() } satisfies PeerState);
+    const container: HTMLElement = canvas.getContainer();
+    const onMove = (event: PointerEvent) => {
+      const now = performance.now();
+      if (now - this.#lastCursor < 1000 / CURSOR_HZ) return;
+      this.#lastCursor = now;
+      const box = canvas.viewbox();
+      const rect = container.getBoundingClientRect();
+      awareness.setLocalStateField('cursor', { x: box.x + (event.clientX - rect.left) / box.scale, y: box.y + (event.clientY - rect.top) / box.scale });
+    };
+    container.addEventListener('pointermove', onMove);
+    this.#cleanup.push(() => container.removeEventListener('pointermove', onMove));
+    const onSelection = (e: { newSelection: { id: string }[] }) => awareness.setLocalStateField('selection', e.newSelection.map((s) => s.id));
+    const onViewbox = () => {
+      const { x, y, width, height } = canvas.viewbox();
+      awareness.setLocalStateField('viewport', { x, y, width, height });
+    };
+    eventBus.on('selection.changed', onSelection);
+    eventBus.on('canvas.viewbox.changed', onViewbox);
+    this.#cleanup.push(() => {
+      eventBus.off('selection.changed', onSelection);
+      eventBus.off('canvas.viewbox.changed', onViewbox);
+    });
+    const onChange = () => this.#render();
+    awareness.on('change', onChange);
+    this.#cleanup.push(() => awareness.off('change', onChange));
+    this.#render();
+  }
+
+  peers(): Peer[] {
+    const out: Peer[] = [];
+    for (const [clientId, state] of this.awareness.getStates()) {
+      if (clientId !== this.awareness.clientID && (state as PeerState).user) out.push({ clientId, ...(state as PeerState) });
+    }
+    return out;
+  }
+
+  setUser(user: CollabUser): void {
+    this.awareness.setLocalStateField('user', user);
+  }
+
+  follow(clientId: number | undefined): void {
+    this.following = clientId;
+    this.#render();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  destroy(): void {
+    this.#cleanup.forEach((c) => c());
+    this.awareness.setLocalState(null);
+    this.#layer.replaceChildren();
+  }
+
+  #render(): void {
+    const canvas = this.modeler.get('canvas');
+    const registry = this.modeler.get('elementRegistry');
+    const peers = this.peers();
+    this.#layer.replaceChildren();
+    const selected = new Set<string>();
+    for (const peer of peers) {
+      const color = peer.user!.color;
+      for (const id of peer.selection ?? []) {
+        const element = registry.get(id);
+        if (!element || element.waypoints) continue;
+        selected.add(id);
+        this.#layer.append(svg('rect', { x: element.x - 6, y: element.y - 6, width: element.width + 12, height: element.height + 12, rx: 6, fill: 'none', stroke: color, 'stroke-width': 2.5, 'stroke-dasharray': '6 3', class: 'collab-selection' }));
+      }
+      if (peer.cursor) {
+        const g = svg('g', { class: 'collab-cursor', transform: `translate(${peer.cursor.x} ${peer.cursor.y})`, 'data-user': peer.user!.name });
+        g.append(svg('path', { d: 'M0 0 L0 16 L4.5 12 L8 19 L10.5 18 L7.2 11 L13 11 Z', fill: color, stroke: '#fff', 'stroke-width': 1 }));
+        const label = svg('text', { x: 14, y: 26, fill: '#fff', 'font-size': 12, 'font-family': 'sans-serif' });
+        label.textContent = peer.user!.name;
+        const width = 8 + 7 * peer.user!.name.length;
+        g.append(svg('rect', { x: 10, y: 14, width, height: 17, rx: 4, fill: color }), label);
+        this.#layer.append(g);
+      }
+    }
+    for (const id of this.#marked) if (!selected.has(id) && registry.get(id)) canvas.removeMarker(id, 'collab-selected');
+    for (const id of selected) if (!this.#marked.has(id)) canvas.addMarker(id, 'collab-selected');
+    this.#marked = selected;
+    const followed = peers.find((p) => p.clientId === this.following);
+    if (followed?.viewport) canvas.viewbox(followed.viewport);
+    this.#listeners.forEach((l) => l());
+  }
+}
+
+function svg(name: string, attrs: Record<string, string | number>): SVGElement {
+  const element = document.createElementNS(SVG, name) as SVGElement;
+  for (const [k, v] of Object.entries(attrs)) element.setAttribute(k, String(v));
+  return element;
+}
