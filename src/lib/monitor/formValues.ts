@@ -1,7 +1,8 @@
 /** Turning a tessera:form's field inputs into variables, with validation (pure, unit-tested). */
 import type { FormField } from '../engine/definition/model.js';
 
-export type FieldInputs = Record<string, string | boolean>;
+/** Input values as bound by the form (a number input binds a number, or null when empty). */
+export type FieldInputs = Record<string, string | number | boolean | null | undefined>;
 
 export interface FormOutcome {
   variables: Record<string, unknown>;
@@ -29,7 +30,7 @@ export function formVariables(fields: readonly FormField[], inputs: FieldInputs,
       variables[f.key] = raw === true;
       continue;
     }
-    const text = typeof raw === 'string' ? raw.trim() : '';
+    const text = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : '';
     if (text === '') {
       if (f.required) errors[f.key] = `${f.label} is required`;
       continue;

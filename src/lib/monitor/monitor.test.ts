@@ -127,3 +127,20 @@ describe('aggregates', async () => {
     expect(total.duration.count).toBe(4);
   });
 });
+
+describe('formVariables', async () => {
+  const { formVariables } = await import('./formValues.js');
+  const fields = [
+    { key: 'amount', label: 'Amount', type: 'number', required: true },
+    { key: 'ok', label: 'OK', type: 'boolean', required: false },
+    { key: 'kind', label: 'Kind', type: 'enum', required: false, values: ['a', 'b'] }
+  ] as const;
+  it('validates and converts', () => {
+    expect(formVariables(fields, { amount: '' }).errors).toEqual({ amount: 'Amount is required' });
+    expect(formVariables(fields, { amount: 250, ok: true }).variables).toEqual({ amount: 250, ok: true });
+    expect(formVariables(fields, { amount: '12.5', kind: 'c' }).errors).toEqual({ kind: 'Kind must be one of a, b' });
+    expect(formVariables(fields, { amount: 'x' }).errors['amount']).toMatch(/number/);
+    expect(formVariables(fields, { amount: 1 }, '{"z":1}').variables).toEqual({ amount: 1, ok: false, z: 1 });
+    expect(formVariables(fields, { amount: 1 }, '[1]').errors['$json']).toBeDefined();
+  });
+});
