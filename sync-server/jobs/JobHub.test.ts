@@ -104,4 +104,33 @@ describe('sync-server/jobs/JobHub', () => {
     runner.say({ type: 'job.completed', key: 'run:1:1', leaseId: lease.leaseId });
     expect(client.of('job.outcome')).toHaveLength(0);
   });
+
+  it('stays linear: 20,000 jobs through 4 runners settle once each, quickly', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0) });
+    const client = peer(hub, 'client');
+    const started = performance.now();
+    for (let n = 0; n < 20_000; n++) client.say({ type: 'job.submit', job: job(n) });
+    const runners = Array.from({ length: 4 }, () => {
+      const got: { type: string; key: string; leaseId: string }[] = [];
+      const conn = hub.connectRunner((frame) => got.push(JSON.parse(frame) as { type: string; key: string; leaseId: string }));
+      return { got, conn };
+    });
+    for (const { conn } of runners) conn.receive(JSON.stringify({ type: 'lease.request', count: 8 }));
+    let busy = true;
+    while (busy) {
+      busy = false;
+      for (const { got, conn } of runners) {
+        const leased = got.splice(0).filter((m) => m.type === 'job.leased');
+        for (const m of leased) {
+          busy = true;
+          conn.receive(JSON.stringify({ type: 'job.completed', key: m.key, leaseId: m.leaseId }));
+          conn.receive(JSON.stringify({ type: 'lease.request', count: 1 }));
+        }
+      }
+    }
+    expect(client.of('job.outcome')).toHaveLength(20_000);
+    expect(new Set(client.of('job.outcome').map((m) => m.key)).size).toBe(20_000);
+    expect(hub.stats()).toMatchObject({ queued: 0, leased: 0 });
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
 });

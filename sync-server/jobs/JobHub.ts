@@ -6,6 +6,7 @@
 import {
   JOB_PROTOCOL_VERSION,
   JobErrorCode,
+  JobLimits,
   clientMessage,
   decode,
   encode,
@@ -38,8 +39,9 @@ interface RunnerConn {
   id: string;
   runnerId?: string;
   send: (frame: string) => void;
-  /** Free slots it asked to fill. */
+  /** Free slots it asked to fill (never more than its concurrency). */
   wanted: number;
+  concurrency: number;
 }
 
 interface ClientConn {
@@ -74,7 +76,7 @@ export class JobHub {
 
   /** A runner connected; frames it sends go to `receive`. */
   connectRunner(send: (frame: string) => void): JobConnection {
-    const conn: RunnerConn = { id: `runner-conn-${++this.#next}`, send, wanted: 0 };
+    const conn: RunnerConn = { id: `runner-conn-${++this.#next}`, send, wanted: 0, concurrency: JobLimits.concurrency };
     this.#runners.set(conn.id, conn);
     return {
       receive: (frame) => {
@@ -151,11 +153,12 @@ export class JobHub {
           return;
         }
         conn.runnerId = message.runnerId;
+        conn.concurrency = message.concurrency;
         this.#log(`runner ${message.runnerId} connected (concurrency ${message.concurrency}; allow: ${message.allow.join(', ') || 'nothing'})`);
         this.#toRunner(conn, { type: 'welcome', version: JOB_PROTOCOL_VERSION, leaseMs: this.queue.leaseMs });
         return;
       case 'lease.request':
-        conn.wanted += message.count;
+        conn.wanted = Math.min(conn.wanted + message.count, conn.concurrency - this.#held(conn));
         this.#pump();
         return;
       case 'heartbeat':
@@ -189,6 +192,10 @@ export class JobHub {
   #fromClient(conn: ClientConn, message: ClientMessage): void {
     switch (message.type) {
       case 'job.submit':
+        if (this.queue.state(message.job.key) === undefined && this.#openJobs() >= JobLimits.openJobs) {
+          this.#toClient(conn, { type: 'error', code: JobErrorCode.queueFull, key: message.job.key, message: `the relay holds ${JobLimits.openJobs} open jobs; submit again later` });
+          return;
+        }
         if (!conn.mayUse(message.job.runId)) {
           this.#toClient(conn, { type: 'error', code: JobErrorCode.forbidden, key: message.job.key, message: `this token does not cover run ${message.job.runId}` });
           return;
@@ -212,6 +219,16 @@ export class JobHub {
     if (state === 'cancelled') return this.#deliver(owner, job, { status: 'failed', error: { message: `job ${job.key} was cancelled` } });
     this.#owners.set(job.key, owner);
     if (state === 'queued') this.#pump();
+  }
+
+  #openJobs(): number {
+    const { queued, leased } = this.queue.size();
+    return queued + leased;
+  }
+
+  /** Jobs this runner holds now. */
+  #held(conn: RunnerConn): number {
+    return this.queue.held(conn.id);
   }
 
   #settled(job: JobSpec, result: JobResult): void {

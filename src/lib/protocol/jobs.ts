@@ -15,7 +15,9 @@ export const JobLimits = {
   keyChars: 512,
   idChars: 128,
   allowEntries: 256,
-  concurrency: 256
+  concurrency: 256,
+  /** Open (queued + leased) jobs in one relay: beyond this a submit is refused. */
+  openJobs: 100_000
 } as const;
 
 /** Typed error codes in `error` and `job.refused` messages. */
@@ -26,7 +28,8 @@ export const JobErrorCode = {
   forbidden: 'forbidden',
   staleLease: 'stale-lease',
   alreadyCompleted: 'already-completed',
-  unknownJob: 'unknown-job'
+  unknownJob: 'unknown-job',
+  queueFull: 'queue-full'
 } as const;
 export type JobErrorCode = (typeof JobErrorCode)[keyof typeof JobErrorCode];
 

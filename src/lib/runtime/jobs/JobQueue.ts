@@ -77,6 +77,8 @@ export class JobQueue {
   /** Keys waiting for a runner, oldest first. */
   readonly #ready = new Set<string>();
   readonly #finished = new Map<string, { state: JobState; result?: JobResult }>();
+  /** Leased keys by runner. */
+  readonly #held = new Map<string, Set<string>>();
   #counter = 0;
 
   constructor(opts: JobQueueOptions) {
@@ -118,6 +120,9 @@ export class JobQueue {
       entry.deliveries += 1;
       const lease = { id: this.#newId(), key, runnerId, expiresAt: this.#opts.now() + this.leaseMs, job: entry.job };
       entry.lease = lease;
+      let held = this.#held.get(runnerId);
+      if (!held) this.#held.set(runnerId, (held = new Set()));
+      held.add(key);
       return lease;
     }
     return undefined;
@@ -126,41 +131,36 @@ export class JobQueue {
   /** Extends every lease `runnerId` holds (its heartbeat). */
   renew(runnerId: string): void {
     const expiresAt = this.#opts.now() + this.leaseMs;
-    for (const entry of this.#open.values()) {
-      if (entry.lease?.runnerId === runnerId) entry.lease.expiresAt = expiresAt;
+    for (const key of this.#held.get(runnerId) ?? []) {
+      const lease = this.#open.get(key)?.lease;
+      if (lease) lease.expiresAt = expiresAt;
     }
   }
 
   /** Ends `runnerId`'s leases now (it disconnected): their jobs wait for another runner. */
   release(runnerId: string): string[] {
-    const keys: string[] = [];
-    for (const entry of this.#open.values()) {
-      if (entry.lease?.runnerId === runnerId) {
-        keys.push(entry.job.key);
-        this.#requeue(entry);
-      }
+    const keys = [...(this.#held.get(runnerId) ?? [])];
+    for (const key of keys) {
+      const entry = this.#open.get(key);
+      if (entry) this.#requeue(entry);
     }
+    this.#held.delete(runnerId);
     return keys;
   }
 
   /** Requeues jobs whose lease ran out; returns their keys. */
   expire(): string[] {
     const now = this.#opts.now();
-    const keys: string[] = [];
-    for (const entry of this.#open.values()) {
-      if (entry.lease && entry.lease.expiresAt <= now) {
-        keys.push(entry.job.key);
-        this.#requeue(entry);
-      }
-    }
-    return keys;
+    const expired = [...this.#leased()].filter((entry) => entry.lease!.expiresAt <= now);
+    for (const entry of expired) this.#requeue(entry);
+    return expired.map((entry) => entry.job.key);
   }
 
   /** The earliest lease expiry, for the host's timer. */
   nextExpiry(): number | undefined {
     let next: number | undefined;
-    for (const entry of this.#open.values()) {
-      if (entry.lease && (next === undefined || entry.lease.expiresAt < next)) next = entry.lease.expiresAt;
+    for (const entry of this.#leased()) {
+      if (next === undefined || entry.lease!.expiresAt < next) next = entry.lease!.expiresAt;
     }
     return next;
   }
@@ -193,6 +193,11 @@ export class JobQueue {
     return entry.lease?.runnerId;
   }
 
+  /** Jobs `runnerId` holds now. */
+  held(runnerId: string): number {
+    return this.#held.get(runnerId)?.size ?? 0;
+  }
+
   /** Open jobs: waiting and leased. */
   size(): { queued: number; leased: number } {
     const queued = this.#ready.size;
@@ -205,6 +210,7 @@ export class JobQueue {
   }
 
   #requeue(entry: Entry): void {
+    this.#unhold(entry);
     delete entry.lease;
     if (entry.deliveries < this.#maxDeliveries) {
       this.#ready.add(entry.job.key);
@@ -216,10 +222,29 @@ export class JobQueue {
   }
 
   #finish(job: JobSpec, state: JobState, result?: JobResult): void {
+    const entry = this.#open.get(job.key);
+    if (entry) this.#unhold(entry);
     this.#open.delete(job.key);
     this.#ready.delete(job.key);
     this.#remember(job.key, state, result);
     this.#opts.store?.finish(job.key, state, result);
+  }
+
+  /** Leased entries only (few: at most the runners' total concurrency). */
+  *#leased(): Generator<Entry> {
+    for (const keys of this.#held.values()) {
+      for (const key of keys) {
+        const entry = this.#open.get(key);
+        if (entry?.lease) yield entry;
+      }
+    }
+  }
+
+  #unhold(entry: Entry): void {
+    if (!entry.lease) return;
+    const held = this.#held.get(entry.lease.runnerId);
+    held?.delete(entry.job.key);
+    if (held?.size === 0) this.#held.delete(entry.lease.runnerId);
   }
 
   #remember(key: string, state: JobState, result?: JobResult): void {
