@@ -32,14 +32,16 @@ const CHOICE = new Set(['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway', 'bpmn:
 
 export function buildGraph(registry: ElementRegistry): FlowGraph {
   const graph: FlowGraph = { flows: {}, choices: {} };
-  for (const element of registry.getAll()) {
+  const all = registry.getAll();
+  const choice = new Set(all.filter((e) => CHOICE.has(e.type)).map((e) => e.id));
+  // From the flows' sourceRef: a gateway's `outgoing` list is only there when the XML spells it out.
+  for (const element of all) {
     const bo = element.businessObject;
-    if (element.type === 'bpmn:SequenceFlow' && bo.sourceRef && bo.targetRef) {
-      graph.flows[element.id] = { source: bo.sourceRef.id, target: bo.targetRef.id };
-    } else if (CHOICE.has(element.type) && (bo.outgoing?.length ?? 0) > 1) {
-      graph.choices[element.id] = (bo.outgoing ?? []).map((f) => f.id);
-    }
+    if (element.type !== 'bpmn:SequenceFlow' || !bo.sourceRef || !bo.targetRef) continue;
+    graph.flows[element.id] = { source: bo.sourceRef.id, target: bo.targetRef.id };
+    if (choice.has(bo.sourceRef.id)) (graph.choices[bo.sourceRef.id] ??= []).push(element.id);
   }
+  for (const [gateway, flows] of Object.entries(graph.choices)) if (flows.length < 2) delete graph.choices[gateway];
   return graph;
 }
 
