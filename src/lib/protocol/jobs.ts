@@ -2,6 +2,7 @@
  * The job channel's wire protocol (`/jobs` on the relay): runners lease and run jobs; clients
  * (the executing browser tab, or the CLI) submit jobs and receive outcomes and live output.
  * Every message is one JSON text frame, validated here with zod, size-limited before parsing.
+ * The wire format is written down in docs/jobs-protocol.md.
  */
 import { z } from 'zod';
 
