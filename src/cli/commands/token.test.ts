@@ -12,9 +12,9 @@ describe('cli/commands/token', () => {
     expect(check.ok && check.claims.exp - Math.floor(Date.now() / 1000)).toBeGreaterThan(3500);
   });
 
-  it('prints an invite URL with the token in the fragment', async () => {
-    const result = await mintToken(['--room', 'diagram:d1', '--role', 'view', '--secret', 's', '--relay', 'https://relay.example/'], {});
-    expect(result.ok && result.lines[1]).toMatch(/^https:\/\/relay\.example\/diagrams\/d1#token=ey/);
+  it('prints an invite link the app opens (token and role in the query)', async () => {
+    const result = await mintToken(['--room', 'diagram:d1', '--role', 'view', '--secret', 's', '--relay', 'https://relay.example'], {});
+    expect(result.ok && result.lines[1]).toMatch(/^https:\/\/relay\.example\/diagrams\/d1\?token=ey[^&]+&role=view$/);
   });
 
   it('says what is wrong', async () => {

@@ -11,7 +11,7 @@ Signs an access token (HS256 JWT) for a relay room and prints it.
   --sub NAME    who the token is for (default: $USER, else "user")
   --ttl D       lifetime, ISO 8601 duration or seconds (default PT8H, at most P30D)
   --secret S    the relay's signing secret (or $TESSERA_SECRET)
-  --relay URL   also print an invite URL for that relay (needs an exact room)`;
+  --relay URL   also print an invite link to the app on that relay (needs an exact room)`;
 
 const MAX_TTL_SECONDS = 30 * 86400;
 const roles = Object.values(Role) as string[];
@@ -55,17 +55,19 @@ export async function mintToken(
   const lines = [token];
   if (values.relay) {
     if (room.endsWith('*')) return { ok: false, error: '--relay invite URLs need an exact --room' };
-    lines.push(inviteUrl(values.relay, room, token));
+    lines.push(inviteUrl(values.relay, room, role as Role, token));
   }
   return { ok: true, lines };
 }
 
-/** The app link a collaborator opens; the token travels in the fragment, never sent to servers. */
-export function inviteUrl(relay: string, room: string, token: string): string {
-  const base = relay.replace(/\/+$/, '');
-  const [kind, id] = [room.slice(0, room.indexOf(':')), room.slice(room.indexOf(':') + 1)];
-  const page = kind === 'diagram' ? `/diagrams/${encodeURIComponent(id)}` : `/runs/${encodeURIComponent(id)}`;
-  return `${base}${page}#token=${token}`;
+/** The app link a collaborator opens: the page reads `token` and `role` from its query (CollabBar). */
+export function inviteUrl(relay: string, room: string, role: Role, token: string): string {
+  const colon = room.indexOf(':');
+  const [kind, id] = [room.slice(0, colon), room.slice(colon + 1)];
+  const url = new URL(`${kind === 'diagram' ? 'diagrams' : 'runs'}/${encodeURIComponent(id)}`, relay.endsWith('/') ? relay : `${relay}/`);
+  url.searchParams.set('token', token);
+  url.searchParams.set('role', role);
+  return url.toString();
 }
 
 export const token: Command = {
