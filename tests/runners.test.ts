@@ -269,6 +269,21 @@ describe('tests/runners (tessera runner processes over /jobs)', () => {
     b.kill('SIGTERM');
   }, 60_000);
 
+  it('tessera run --relay: the CLI jobs run on the relay runners, output streams back', async () => {
+    const runner = await runnerProcess('C', 'node');
+    const runToken = await signToken(secret, { sub: 'cli', room: 'run:*', role: 'run', ttlSeconds: 600 });
+    const cli = spawn(process.execPath, [join(ROOT, 'bin/tessera'), 'run', join(ROOT, 'tests/fixtures/cli-commands.bpmn'), '--relay', url, '--token', runToken, '--json'], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    cli.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise((resolve) => cli.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'completed', variables: { echo: { exitCode: 0, stdout: 'hello' } } });
+    expect(stderr).toContain('[Echo] hello');
+    runner.kill('SIGTERM');
+  }, 30_000);
+
   it('a runner SIGKILLed mid-job: the job is completed once, by another runner', async () => {
     const a = await runnerProcess('A2', 'node');
     const started = new Promise<void>((resolve) => {

@@ -7,7 +7,7 @@ import type { ProcessModel } from '../lib/engine/definition/model.js';
 import * as engine from '../lib/engine/index.js';
 import type { RunState } from '../lib/engine/state.js';
 import { Executor } from '../lib/runtime/Executor.js';
-import type { RunMeta, RunStore } from '../lib/runtime/ports.js';
+import type { JobDispatcher, RunMeta, RunStore } from '../lib/runtime/ports.js';
 import { SystemClock } from '../lib/runtime/SystemClock.js';
 import { UsageError } from './args.js';
 import { runAllowListedCommand, runSandboxedScript } from './jobRunners.js';
@@ -20,6 +20,8 @@ export interface SessionOptions {
   /** User-task answers by node id: each time such a task opens, it is completed with this data. */
   answers: ReadonlyMap<string, Record<string, unknown>>;
   file?: string;
+  /** Where jobs run instead of in this process (a relay's runners). */
+  jobs?: JobDispatcher;
 }
 
 // A model that loops through an answered user task forever must still end: stop answering then.
@@ -30,7 +32,7 @@ const OWNER = 'cli';
 
 /** An executor for `model` whose user tasks named in `answers` complete themselves. */
 export function createExecutor(model: ProcessModel, store: RunStore, opts: SessionOptions): Executor<RunState> {
-  const jobs = new LocalJobs({
+  const jobs = opts.jobs ?? new LocalJobs({
     allow: opts.allow,
     allowScripts: opts.allowScripts,
     runCommand: runAllowListedCommand,

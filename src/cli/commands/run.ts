@@ -7,11 +7,12 @@ import { parseAllowList, parseAnswers, parseCommandArgs, parseVarAssignments, pa
 import { ExitCode, type Command } from '../command.js';
 import { failedOutput, invalidOutput, printRun, runOutput } from '../runOutput.js';
 import { openStore } from '../openStore.js';
+import { connectRelayJobs, type RelayJobs } from '../relayJobs.js';
 import { createExecutor, owner, settle } from '../runSession.js';
 import { decodeXml } from './check.js';
 
 const usage = `tessera run <file.bpmn> [--process ID] [--var name=value]… [--vars JSON] [--answer NODE=JSON]…
-            [--allow EXE[,EXE…]] [--allow-scripts] [--store FILE] [--json]
+            [--allow EXE[,EXE…]] [--allow-scripts] [--relay URL --token T] [--store FILE] [--json]
 
 Runs the process until it completes, fails, or can only wait for people or messages (timers
 really wait; service-task commands and scripts run here).
@@ -21,13 +22,15 @@ really wait; service-task commands and scripts run here).
   --answer NODE=JSON complete user task NODE with this data whenever it is reached (repeatable)
   --allow EXE,…      executables service-task commands may run (none by default: every command is refused)
   --allow-scripts    let JavaScript script tasks run (in the QuickJS sandbox)
+  --relay URL        run service tasks on this relay's runners instead (its allow-list applies)
+  --token T          with --relay: a token with role run for run:* (or $TESSERA_TOKEN)
   --store FILE       keep the run in this SQLite store (continue it later with complete/message/signal)
   --json             print one JSON object: runId, status, variables, visited, waiting, records, head, error, problems
 Exit code 0 completed, 1 failed, 2 invalid model or usage, 3 waiting.`;
 
 const flags = {
   process: 'string', var: 'list', vars: 'string', answer: 'list', allow: 'list', 'allow-scripts': 'boolean',
-  store: 'string', json: 'boolean'
+  store: 'string', json: 'boolean', relay: 'string', token: 'string'
 } as const;
 
 export const run: Command = {
@@ -62,10 +65,19 @@ export const run: Command = {
       const known = Object.keys(model.processes).join(', ');
       return printRun(invalidOutput([{ element: processId, message: `no executable process ${processId} (processes: ${known})` }]), json);
     }
+    let relayJobs: RelayJobs | undefined;
+    if (options.relay) {
+      try {
+        relayJobs = await connectRelayJobs(options.relay.url, options.relay.token, (text) => process.stderr.write(text));
+      } catch (error) {
+        process.stderr.write(`tessera run: ${messageOf(error)}\n`);
+        return ExitCode.failed;
+      }
+    }
     const store = openStore(storePath);
     try {
       await store.putXml(model.xmlSha256, xml);
-      const executor = createExecutor(model, store, { ...options.session, file });
+      const executor = createExecutor(model, store, { ...options.session, file, ...(relayJobs ? { jobs: relayJobs.jobs } : {}) });
       const startEvent = await awaitTimerStart(model, processId);
       await executor.start({ runId: randomUUID(), processId, variables: options.variables, owner, ...(startEvent ? { startEvent } : {}) });
       return printRun(runOutput(await settle(executor, store)), json, storePath);
@@ -73,6 +85,7 @@ export const run: Command = {
       // Engine or store failure mid-run: still one answer in the promised shape, never a trace.
       return printRun(failedOutput(error), json, storePath);
     } finally {
+      relayJobs?.close();
       await store.close();
     }
   }
@@ -82,12 +95,15 @@ function readOptions(args: string[]) {
   const { positionals, flags: f } = parseCommandArgs(args, flags);
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'no BPMN file given' : `one file at a time (got ${positionals.join(', ')})`);
   const variables = { ...parseVarsJson(f.vars as string | undefined), ...parseVarAssignments(f.var as string[] | undefined) };
+  const token = (f.token as string | undefined) ?? process.env.TESSERA_TOKEN;
+  if (f.relay !== undefined && !token) throw new UsageError('--relay needs --token (or $TESSERA_TOKEN)');
   return {
     file: positionals[0]!,
     json: f.json === true,
     storePath: f.store as string | undefined,
     processId: f.process as string | undefined,
     variables,
+    relay: f.relay === undefined ? undefined : { url: f.relay as string, token: token! },
     session: {
       allow: parseAllowList(f.allow as string[] | undefined),
       allowScripts: f['allow-scripts'] === true,
