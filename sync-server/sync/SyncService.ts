@@ -7,7 +7,7 @@ import { Room } from './Room.js';
 import type { SqliteUpdateLog } from './SqliteUpdateLog.js';
 import { defaultConnectionLimits, SyncConnection, type ConnectionLimits } from './SyncConnection.js';
 import { checkToken } from './tokens.js';
-import { UpdateValidator } from './UpdateValidator.js';
+import { ValidatorPool } from './ValidatorPool.js';
 
 export interface SyncServiceOptions {
   log: SqliteUpdateLog;
@@ -22,6 +22,8 @@ export interface SyncServiceOptions {
   idleRoomMs?: number;
   compactAfter?: number;
   decodeTimeoutMs?: number;
+  /** Worker threads decoding updates (a stuck one delays only what is queued on it). */
+  decodeWorkers?: number;
   limits?: Partial<ConnectionLimits>;
 }
 
@@ -41,7 +43,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const maxPerIp = options.maxConnectionsPerIp ?? 64;
   const idleRoomMs = options.idleRoomMs ?? 30_000;
   const limits = { ...defaultConnectionLimits, ...options.limits };
-  const validator = new UpdateValidator({ timeoutMs: options.decodeTimeoutMs ?? 1000 });
+  const validator = new ValidatorPool(options.decodeWorkers ?? 2, { timeoutMs: options.decodeTimeoutMs ?? 1000 });
   const rooms = new Map<string, { room: Room; connections: Set<SyncConnection>; idle?: NodeJS.Timeout }>();
   const perIp = new Map<string, number>();
   const wss = new WebSocketServer({

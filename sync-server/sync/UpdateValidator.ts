@@ -58,6 +58,11 @@ export class UpdateValidator {
     this.#ensureWorker();
   }
 
+  /** Updates waiting or being decoded. */
+  get pending(): number {
+    return this.#queue.length + (this.#current ? 1 : 0);
+  }
+
   validate(update: Uint8Array): Promise<Validation> {
     if (this.#closed) return Promise.resolve({ ok: false, reason: 'relay is closing' });
     return new Promise((resolve) => {
