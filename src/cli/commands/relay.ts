@@ -14,13 +14,16 @@ import { projectRoot } from '../projectRoot.js';
 
 const usage = `tessera relay [--port N] [--host H] [--data DIR] [--secret S] [--allow EXE,…]
 
-Serves the Tessera app, collaboration rooms (ws://HOST/sync/<room>) and (later) task runners.
+Serves the Tessera app, collaboration rooms (ws://HOST/sync/<room>) and service-task jobs
+(ws://HOST/jobs; runners on ws://HOST/jobs/runner, plus an in-process pool). Job settings:
+DIR/relay.json { allow, secrets, httpHosts, runners, concurrency, leaseMs, taskTypes }.
   --port N      port to listen on (default $TESSERA_PORT, $PORT, else 8787; 0 picks a free one)
   --host H      interface to bind (default $TESSERA_HOST, else 127.0.0.1)
   --data DIR    where the relay keeps its data (default ./.tessera)
   --secret S    token signing secret (or $TESSERA_SECRET); required off loopback. Without it a
                 random secret is made at start and GET /api/token mints tokens for loopback callers
-  --allow LIST  executables runners may start, comma separated, repeatable; required off loopback`;
+  --allow LIST  executables runners may start, comma separated, repeatable; required off loopback.
+                Default: relay.json "allow", else on loopback the starter templates' executables`;
 
 export interface RelayFlags {
   host: string;
@@ -81,7 +84,7 @@ export function isLoopback(host: string): boolean {
 
 export const relay: Command = {
   name: 'relay',
-  summary: 'serve the app (and later rooms and runners); what `npm start` runs',
+  summary: 'serve the app, rooms and runners; what `npm start` runs',
   usage,
   async run(args) {
     const parsed = parseRelayFlags(args, process.env);
