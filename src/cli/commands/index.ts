@@ -12,8 +12,7 @@ import { signal } from './signal.js';
 import { token } from './token.js';
 
 /**
- * Every command of the DESIGN.md CLI contract, in help order. A command whose module exists is
- * listed as that module; add yours by importing it and replacing its `planned(…)` entry.
+ * Every command of the DESIGN.md CLI contract, in help order, each from its own module.
  */
 export const commands: readonly Command[] = [
   run,
@@ -28,16 +27,3 @@ export const commands: readonly Command[] = [
   runner,
   token
 ];
-
-/** A contract command nobody has implemented yet: says so and exits 2. */
-function planned(name: string, summary: string, usage: string): Command {
-  return {
-    name,
-    summary,
-    usage,
-    async run() {
-      process.stderr.write(`tessera ${name}: not implemented yet\n`);
-      return 2;
-    }
-  };
-}
