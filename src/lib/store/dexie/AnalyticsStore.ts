@@ -47,6 +47,12 @@ export class AnalyticsStore {
 
   /** Folds finished runs not folded yet; returns how many (batches of `batch` runs a transaction). */
   async catchUp(batch = 50): Promise<number> {
+    // Index counts first: when every finished run has its row, there is nothing to list.
+    const [finishedCount, foldedCount] = await Promise.all([
+      this.#db.runs.where('status').anyOf(FINISHED).count(),
+      this.#db.runAgg.count()
+    ]);
+    if (finishedCount === foldedCount) return 0;
     const finished = (await this.#db.runs.where('status').anyOf(FINISHED).primaryKeys()) as string[];
     const done = new Set((await this.#db.runAgg.toCollection().primaryKeys()) as string[]);
     const todo = finished.filter((id) => !done.has(id));
@@ -107,33 +113,59 @@ export class AnalyticsStore {
     const started = performance.now();
     const folded = await this.catchUp();
     const db = this.#db;
-    const [runs, aggs, ended] = await db.transaction('r', [db.runs, db.elementAgg, db.runAgg], () =>
+    const statuses = ['running', ...FINISHED];
+    const shas = xmlSha256s;
+    // Index keys only: [status+startedAt] (or [xmlSha256+status+startedAt]) and runAgg's endedAt.
+    const [startedKeys, endedKeys, aggs] = await db.transaction('r', [db.runs, db.elementAgg, db.runAgg], () =>
       Promise.all([
-        xmlSha256s ? db.runs.where('xmlSha256').anyOf(xmlSha256s).toArray() : db.runs.toArray(),
-        xmlSha256s ? db.elementAgg.where('xmlSha256').anyOf(xmlSha256s).toArray() : db.elementAgg.toArray(),
-        xmlSha256s ? db.runAgg.where('xmlSha256').anyOf(xmlSha256s).toArray() : db.runAgg.toArray()
+        Promise.all(
+          statuses.map(async (status) => {
+            const keys = shas
+              ? (
+                  await Promise.all(
+                    shas.map((sha) =>
+                      db.runs.where('[xmlSha256+status+startedAt]').between([sha, status, -Infinity], [sha, status, Infinity]).keys()
+                    )
+                  )
+                ).flat()
+              : await db.runs.where('[status+startedAt]').between([status, -Infinity], [status, Infinity]).keys();
+            return { status, at: keys.map((k) => (k as unknown as unknown[]).at(-1) as number) };
+          })
+        ),
+        shas
+          ? Promise.all(shas.map((sha) => db.runAgg.where('[xmlSha256+endedAt]').between([sha, -Infinity], [sha, Infinity]).keys())).then((k) =>
+              k.flat().map((key) => (key as unknown as [string, number])[1])
+            )
+          : db.runAgg.orderBy('endedAt').keys().then((k) => k as unknown as number[]),
+        shas ? db.elementAgg.where('xmlSha256').anyOf(shas).toArray() : db.elementAgg.toArray()
       ])
     );
     const byStatus: Record<string, number> = {};
     let min = Infinity;
     let max = -Infinity;
-    for (const run of runs) {
-      byStatus[run.status] = (byStatus[run.status] ?? 0) + 1;
-      if (run.startedAt < min) min = run.startedAt;
-      if (run.startedAt > max) max = run.startedAt;
+    let total = 0;
+    for (const { status, at } of startedKeys) {
+      if (at.length) byStatus[status] = at.length;
+      total += at.length;
+      for (const t of at) {
+        if (t < min) min = t;
+        if (t > max) max = t;
+      }
     }
-    for (const r of ended) if (r.endedAt > max) max = r.endedAt;
-    const span = runs.length ? Math.max(1, max - min) : 1;
+    for (const t of endedKeys) if (t > max) max = t;
+    const span = total ? Math.max(1, max - min) : 1;
     const bucket = bucketMs ?? niceBucket(span / 24);
-    const from = runs.length ? Math.floor(min / bucket) * bucket : 0;
-    const count = runs.length ? Math.floor((max - from) / bucket) + 1 : 0;
+    const from = total ? Math.floor(min / bucket) * bucket : 0;
+    const count = total ? Math.floor((max - from) / bucket) + 1 : 0;
     const timeline = Array.from({ length: Math.min(count, 500) }, (_, i) => ({ at: from + i * bucket, started: {} as Record<string, number>, finished: 0 }));
-    for (const run of runs) {
-      const slot = timeline[Math.floor((run.startedAt - from) / bucket)];
-      if (slot) slot.started[run.status] = (slot.started[run.status] ?? 0) + 1;
+    for (const { status, at } of startedKeys) {
+      for (const t of at) {
+        const slot = timeline[Math.floor((t - from) / bucket)];
+        if (slot) slot.started[status] = (slot.started[status] ?? 0) + 1;
+      }
     }
-    for (const r of ended) {
-      const slot = timeline[Math.floor((r.endedAt - from) / bucket)];
+    for (const t of endedKeys) {
+      const slot = timeline[Math.floor((t - from) / bucket)];
       if (slot) slot.finished += 1;
     }
     const merged = new Map<string, ElementAggregate>();
@@ -165,7 +197,7 @@ export class AnalyticsStore {
         .map((e) => ({ node: e.node, failures: e.failures }))
         .sort((a, b) => b.failures - a.failures)
         .slice(0, 10),
-      runs: runs.length,
+      runs: total,
       folded,
       ms: performance.now() - started
     };
