@@ -92,6 +92,21 @@ describe('sync-server/jobs/JobHub', () => {
     expect(after.of('error')).toMatchObject([{ code: 'bad-message' }]);
   });
 
+  it('a lease id used from another runner connection is stale', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0) });
+    const client = peer(hub, 'client');
+    const holder = peer(hub, 'runner');
+    const other = peer(hub, 'runner');
+    holder.say({ type: 'lease.request', count: 1 });
+    client.say({ type: 'job.submit', job: job(1) });
+    const lease = holder.of('job.leased')[0] as { leaseId: string };
+    other.say({ type: 'job.completed', key: 'run:1:1', leaseId: lease.leaseId });
+    expect(other.of('error')).toMatchObject([{ code: 'stale-lease' }]);
+    expect(client.of('job.outcome')).toHaveLength(0);
+    holder.say({ type: 'job.completed', key: 'run:1:1', leaseId: lease.leaseId });
+    expect(client.of('job.outcome')).toHaveLength(1);
+  });
+
   it('cancel tells the runner holding the job and drops its outcome', () => {
     const hub = new JobHub({ clock: new SimulatedClock(0) });
     const runner = peer(hub, 'runner');

@@ -18,7 +18,7 @@ import {
   type RelayToRunnerMessage,
   type RunnerMessage
 } from '../../src/lib/protocol/jobs.js';
-import { JobAlreadyCompleted, JobQueue, StaleLeaseError, type JobQueueStore } from '../../src/lib/runtime/jobs/JobQueue.js';
+import { JobAlreadyCompleted, JobQueue, StaleLeaseError, type JobQueueStore, type Lease } from '../../src/lib/runtime/jobs/JobQueue.js';
 import { outcomeOf, specOf } from '../../src/lib/runtime/jobs/jobMapping.js';
 import type { Clock, JobDispatch, JobDispatcher, JobOutcome, TimerHandle } from '../../src/lib/runtime/ports.js';
 
@@ -165,26 +165,30 @@ export class JobHub {
         this.queue.renew(conn.id);
         return;
       case 'job.started':
-        this.#guard(conn, message.key, () => this.queue.check(message.key, message.leaseId));
+        this.#guard(conn, message.key, () => this.#own(conn, message.key, message.leaseId));
         return;
       case 'job.output':
         this.#guard(conn, message.key, () => {
-          const lease = this.queue.check(message.key, message.leaseId);
+          const lease = this.#own(conn, message.key, message.leaseId);
           this.#output(lease.job.runId, message.key, message.stream, message.chunk);
         });
         return;
       case 'job.completed':
-        this.#guard(conn, message.key, () =>
+        this.#guard(conn, message.key, () => {
+          this.#own(conn, message.key, message.leaseId);
           this.queue.settle(message.key, message.leaseId, {
             status: 'completed',
             ...(conn.runnerId ? { runner: conn.runnerId } : {}),
             ...(message.result === undefined ? {} : { result: message.result }),
             ...(message.variables ? { variables: message.variables } : {})
-          })
-        );
+          });
+        });
         return;
       case 'job.failed':
-        this.#guard(conn, message.key, () => this.queue.settle(message.key, message.leaseId, { status: 'failed', error: message.error, ...(conn.runnerId ? { runner: conn.runnerId } : {}) }));
+        this.#guard(conn, message.key, () => {
+          this.#own(conn, message.key, message.leaseId);
+          this.queue.settle(message.key, message.leaseId, { status: 'failed', error: message.error, ...(conn.runnerId ? { runner: conn.runnerId } : {}) });
+        });
         return;
     }
   }
@@ -278,6 +282,13 @@ export class JobHub {
       this.#pump();
     });
     this.#expiry = { at, handle };
+  }
+
+  /** The live lease, held by this connection (a lease id from another runner is stale here). */
+  #own(conn: RunnerConn, key: string, leaseId: string): Lease {
+    const lease = this.queue.check(key, leaseId);
+    if (lease.runnerId !== conn.id) throw new StaleLeaseError(key, leaseId);
+    return lease;
   }
 
   /** Runs a lease-checked step; a stale or finished lease gets a typed error, nothing else happens. */
