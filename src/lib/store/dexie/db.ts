@@ -96,11 +96,8 @@ export function openTesseraDb(name = DB_NAME, deps?: IdbDeps, upTo = LATEST_VERS
   if (upTo < 3) return db;
   // Version 3: analytics aggregates, filled incrementally from finished runs (AnalyticsStore.catchUp);
   // nothing to migrate: existing finished runs are folded on the first catch-up.
-  // The runs table gains [status+startedAt] and [xmlSha256+status+startedAt]: dashboards count runs
-  // by status over time from index keys alone, without reading run rows.
   db.version(3).stores({
-    runs: 'runId, processId, status, startedAt, xmlSha256, [status+startedAt], [xmlSha256+status+startedAt]',
-    runAgg: 'runId, xmlSha256, startedAt, endedAt, [xmlSha256+endedAt]',
+    runAgg: 'runId, xmlSha256, startedAt, endedAt',
     elementAgg: '[xmlSha256+node], xmlSha256'
   });
   // Later versions go here, never editing earlier ones.
