@@ -4,11 +4,13 @@ import type { DiagramSummary } from '../store/dexie/DiagramStore.js';
 import type { ReadDiagram } from '../modeler/files/readBpmn.js';
 
 /** Run counts by XML hash: every version of a diagram counts its runs. */
-export type RunCounter = () => Promise<Map<string, number>>;
+export type RunCounter = () => Promise<ReadonlyMap<string, number>>;
 
 export class LibraryState {
   entries = $state.raw<LibraryEntry[]>([]);
-  runCounts = $state.raw<Map<string, number>>(new Map());
+  // Replaced wholesale (a $state.raw value), never mutated in place: no SvelteMap needed.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  runCounts = $state.raw<ReadonlyMap<string, number>>(new Map<string, number>([]));
   loaded = $state(false);
   query = $state('');
   readonly #library: DiagramLibrary;
@@ -66,12 +68,13 @@ export class LibraryState {
   async #refreshRuns(): Promise<void> {
     try {
       const byHash = await this.#countRuns();
-      const counts = new Map<string, number>();
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local being built, then assigned whole
+      const counts: [string, number][] = [];
       for (const entry of this.entries) {
         const hashes = await this.#library.diagrams.versionHashes(entry.id);
-        counts.set(entry.id, hashes.reduce((sum, hash) => sum + (byHash.get(hash) ?? 0), 0));
+        counts.push([entry.id, hashes.reduce((sum, hash) => sum + (byHash.get(hash) ?? 0), 0)]);
       }
-      this.runCounts = counts;
+      this.runCounts = new Map(counts);
     } catch {
       // run counts are a nicety: without the engine worker the list still works
     }
