@@ -1,13 +1,12 @@
 /**
  * The Tessera editor: bpmn-js's Modeler (palette, context pad, keyboard on the canvas, drill-down
- * into sub-processes) plus the minimap, bpmnlint, longer ids and our problem markers, with the
+ * into sub-processes) plus the minimap, longer ids and our problem markers (engine and bpmnlint
+ * problems, see lint/lintDefinitions.ts), with the
  * `tessera:` and `zeebe:` moddle extensions.
  */
 import Modeler from 'bpmn-js/lib/Modeler';
-import lintModule from 'bpmn-js-bpmnlint';
 import minimapModule from 'diagram-js-minimap';
 import { moddleExtensions } from './moddleExtensions.js';
-import { bpmnlintConfig } from './lint/bpmnlintConfig.js';
 import idEntropyModule from './features/id-entropy/index.js';
 import problemMarkersModule from './features/problem-markers/index.js';
 
@@ -15,8 +14,7 @@ export function createModeler(container: HTMLElement): Modeler {
   return new Modeler({
     container,
     moddleExtensions,
-    additionalModules: [idEntropyModule, minimapModule, lintModule, problemMarkersModule],
-    linting: { bpmnlint: bpmnlintConfig, active: true }
+    additionalModules: [idEntropyModule, minimapModule, problemMarkersModule]
   });
 }
 

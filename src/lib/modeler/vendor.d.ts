@@ -11,3 +11,9 @@ declare module 'bpmnlint/rules/*' {
   const factory: unknown;
   export default factory;
 }
+declare module 'bpmnlint' {
+  export class Linter {
+    constructor(options: { config: unknown; resolver: unknown });
+    lint(definitions: unknown): Promise<unknown>;
+  }
+}

@@ -9,6 +9,7 @@ import type { NamedVersion } from '../store/dexie/DiagramMetaStore.js';
 import type { ElementProblem } from '../modeler/features/problem-markers/index.js';
 import type ProblemMarkers from '../modeler/features/problem-markers/ProblemMarkers.js';
 import { fitDiagram } from '../modeler/fitDiagram.js';
+import { lintDefinitions } from '../modeler/lint/lintDefinitions.js';
 
 export const AUTOSAVE_MS = 800;
 const VALIDATE_MS = 300;
@@ -22,13 +23,6 @@ export interface Problem extends ElementProblem {
 
 /** Compiles XML and reports its problems (the engine worker's `loadDiagram`). */
 export type Compile = (xml: string) => Promise<{ ok: boolean; problems: ElementProblem[] }>;
-
-interface LintIssue {
-  id: string;
-  message: string;
-  category: 'error' | 'warn' | 'info' | 'rule-error';
-  actualElementId?: string;
-}
 
 export class EditorState {
   name = $state('');
@@ -77,8 +71,8 @@ export class EditorState {
   async attach(modeler: Modeler): Promise<boolean> {
     this.#modeler = modeler;
     const current = () => this.#modeler === modeler;
-    modeler.on('linting.completed', (event: { issues: Record<string, LintIssue[]> }) => current() && this.#linted(event.issues));
-    modeler.on('commandStack.changed', () => current() && this.status !== 'loading' && this.#changed());
+    // An import clears the stack ('clear'): that is no edit to save.
+    modeler.on('commandStack.changed', (event: { trigger?: string }) => current() && event.trigger !== 'clear' && this.#changed());
     const diagram = await this.#library.get(this.id);
     if (!diagram || !current()) return !!diagram;
     this.name = diagram.name;
@@ -192,30 +186,26 @@ export class EditorState {
   }
 
   async #validate(): Promise<void> {
-    if (!this.#modeler) return;
+    const modeler = this.#modeler;
+    if (!modeler) return;
     const turn = ++this.#validation;
-    const { xml } = await this.#modeler.saveXML();
+    const { xml } = await modeler.saveXML();
     let problems: ElementProblem[];
     try {
       problems = (await this.#compile(xml!)).problems;
     } catch (error) {
       problems = [{ element: '', message: `could not validate: ${error instanceof Error ? error.message : String(error)}` }];
     }
-    if (turn !== this.#validation || !this.#modeler) return;
+    let lint: Problem[] = [];
+    try {
+      lint = (await lintDefinitions((modeler as unknown as { getDefinitions(): unknown }).getDefinitions())).map((issue) => ({ ...issue, source: 'lint' }));
+    } catch {
+      // a lint rule failing is no reason to hide the engine's problems
+    }
+    if (turn !== this.#validation || this.#modeler !== modeler) return;
     this.engineProblems = problems.map((problem) => ({ ...problem, source: 'engine', severity: 'error' }));
+    this.lintProblems = lint;
     this.compiled = true;
-    this.#modeler.get<ProblemMarkers>('problemMarkers').show(problems);
-  }
-
-  #linted(issues: Record<string, LintIssue[]>): void {
-    this.lintProblems = Object.values(issues)
-      .flat()
-      .filter((issue) => issue.category !== 'info')
-      .map((issue) => ({
-        element: issue.actualElementId ?? issue.id,
-        message: issue.message,
-        source: 'lint',
-        severity: issue.category === 'warn' ? 'warning' : 'error'
-      }));
+    modeler.get<ProblemMarkers>('problemMarkers').show([...this.engineProblems, ...lint]);
   }
 }

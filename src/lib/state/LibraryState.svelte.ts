@@ -68,12 +68,13 @@ export class LibraryState {
   async #refreshRuns(): Promise<void> {
     try {
       const byHash = await this.#countRuns();
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local being built, then assigned whole
       const counts: [string, number][] = [];
       for (const entry of this.entries) {
         const hashes = await this.#library.diagrams.versionHashes(entry.id);
         counts.push([entry.id, hashes.reduce((sum, hash) => sum + (byHash.get(hash) ?? 0), 0)]);
       }
+      // Assigned whole to a $state.raw field: never mutated, so no SvelteMap.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
       this.runCounts = new Map(counts);
     } catch {
       // run counts are a nicety: without the engine worker the list still works

@@ -9,15 +9,17 @@ import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
 export interface ElementProblem {
   element: string;
   message: string;
+  /** Errors stop a run (the engine's problems); warnings are advice (bpmnlint). Default error. */
+  severity?: 'error' | 'warning';
 }
 
-const MARKER = 'tessera-problem';
+const MARKER = { error: 'tessera-problem', warning: 'tessera-warning' } as const;
 const OVERLAY_TYPE = 'tessera-problem';
 
 export default class ProblemMarkers {
   static $inject = ['canvas', 'elementRegistry', 'overlays'];
 
-  #marked: string[] = [];
+  #marked: [string, string][] = [];
 
   constructor(
     private readonly canvas: Canvas,
@@ -28,26 +30,28 @@ export default class ProblemMarkers {
   /** Replaces the shown problems; problems on ids not on the canvas are left to the list. */
   show(problems: readonly ElementProblem[]): void {
     this.clear();
-    const byElement = new Map<string, string[]>();
+    const byElement = new Map<string, ElementProblem[]>();
     for (const problem of problems) {
       if (!this.elementRegistry.get(problem.element)) continue;
-      byElement.set(problem.element, [...(byElement.get(problem.element) ?? []), problem.message]);
+      byElement.set(problem.element, [...(byElement.get(problem.element) ?? []), problem]);
     }
-    for (const [id, messages] of byElement) {
-      this.canvas.addMarker(id, MARKER);
-      this.#marked.push(id);
+    for (const [id, found] of byElement) {
+      const severity = found.some((problem) => (problem.severity ?? 'error') === 'error') ? 'error' : 'warning';
+      const messages = found.map((problem) => problem.message);
+      this.canvas.addMarker(id, MARKER[severity]);
+      this.#marked.push([id, MARKER[severity]]);
       const badge = document.createElement('div');
-      badge.className = 'tessera-problem-badge';
-      badge.textContent = '!';
+      badge.className = `tessera-problem-badge ${severity}`;
+      badge.textContent = severity === 'error' ? '!' : 'i';
       badge.title = messages.join('\n');
       badge.setAttribute('role', 'img');
-      badge.setAttribute('aria-label', `Cannot run: ${messages.join('; ')}`);
+      badge.setAttribute('aria-label', `${severity === 'error' ? 'Cannot run' : 'Hint'}: ${messages.join('; ')}`);
       this.overlays.add(id, OVERLAY_TYPE, { position: { top: -10, left: -10 }, html: badge });
     }
   }
 
   clear(): void {
-    for (const id of this.#marked) if (this.elementRegistry.get(id)) this.canvas.removeMarker(id, MARKER);
+    for (const [id, marker] of this.#marked) if (this.elementRegistry.get(id)) this.canvas.removeMarker(id, marker);
     this.#marked = [];
     this.overlays.remove({ type: OVERLAY_TYPE });
   }
