@@ -39,6 +39,7 @@ export function deliverEvent(s: Stepper, event: EngineEvent): void {
       const [instance, wait] = jobWait(s, event.instance, event.key);
       const node = s.node(wait.node);
       const result = jobResult(node, event.result, event.variables);
+      if (typeof result === 'string') return s.openIncident(instance, `${node.id}: ${result}`, 'job', node.id);
       const move = moveOf(s, wait);
       finishActivity(s, move, node, instance, s.state.scopes[instance]?.vars, result, event.result !== undefined ? { result: event.result } : undefined);
       return;
@@ -189,9 +190,25 @@ function jobWait(s: Stepper, instance: string, key?: string): [string, WaitState
   return [instance, wait];
 }
 
-/** Variables a finished job hands to its task: the result variable, plus any job variables. */
-function jobResult(node: FlowNode, result: unknown, variables: Variables | undefined): Variables {
+/**
+ * Variables a finished job hands to its task: the result variable, any job variables, and for a
+ * `jsonOutput` command the entries of the JSON object it printed (or why that output is unusable).
+ */
+function jobResult(node: FlowNode, result: unknown, variables: Variables | undefined): Variables | string {
   const out: Variables = { ...(variables ?? {}) };
+  if (node.job?.kind === 'command' && node.job.command.jsonOutput) {
+    const stdout = (result as { stdout?: unknown } | undefined)?.stdout;
+    let parsed: unknown;
+    try {
+      parsed = typeof stdout === 'string' ? JSON.parse(stdout) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return 'jsonOutput: the command did not print one JSON object on stdout';
+    }
+    Object.assign(out, parsed);
+  }
   const resultVariable = node.job?.kind === 'command' ? node.job.command.resultVariable : node.job?.kind === 'http' ? node.job.http.resultVariable : node.script?.resultVariable;
   if (resultVariable && result !== undefined) out[resultVariable] = result;
   return out;

@@ -42,6 +42,7 @@ function compileCommand(id: string, command: ModdleNode, report: Report): Comman
   const retryBackoff = duration(id, command, 'retryBackoff', report);
   const cwd = text(command, 'cwd');
   const resultVariable = text(command, 'resultVariable');
+  const jsonOutput = command['jsonOutput'] === true;
   return {
     args,
     env,
@@ -50,7 +51,8 @@ function compileCommand(id: string, command: ModdleNode, report: Report): Comman
     ...(cwd === undefined ? {} : { cwd }),
     ...(timeout === undefined ? {} : { timeout }),
     ...(retryBackoff === undefined ? {} : { retryBackoff }),
-    ...(resultVariable === undefined ? {} : { resultVariable })
+    ...(resultVariable === undefined ? {} : { resultVariable }),
+    ...(jsonOutput ? { jsonOutput } : {})
   };
 }
 

@@ -63,6 +63,8 @@ export interface CommandSpec {
   /** ISO 8601 duration between attempts. */
   readonly retryBackoff?: string;
   readonly resultVariable?: string;
+  /** stdout is a JSON object whose entries become process variables (`jsonOutput="true"`). */
+  readonly jsonOutput?: boolean;
 }
 
 export interface HttpSpec {

@@ -115,4 +115,14 @@ describe('engine/elements/activity', () => {
     expect(h.visited()).toEqual(['S', 'Red', 'ERed']);
     expect(h.state.status).toBe('completed');
   });
+
+  it('a jsonOutput command turns the JSON object it printed into variables; other output is an incident', async () => {
+    const xml = processXml(`<bpmn:startEvent id="S"/><bpmn:serviceTask id="Probe">${command('jsonOutput="true"', 'node', '-e', 'x')}</bpmn:serviceTask><bpmn:endEvent id="E"/>${flows('S>Probe', 'Probe>E')}`);
+    const h = await runModel(xml);
+    h.send({ type: 'job.completed', instance: h.jobs()[0]!.instance, result: { exitCode: 0, stdout: '{"version":"1.2.3","ok":true}\n', stderr: '' } });
+    expect(h.vars()).toEqual({ version: '1.2.3', ok: true });
+    const bad = await runModel(xml);
+    bad.send({ type: 'job.completed', instance: bad.jobs()[0]!.instance, result: { exitCode: 0, stdout: 'not json', stderr: '' } });
+    expect(bad.summary().incidents[0]?.message).toMatch(/jsonOutput/);
+  });
 });
