@@ -77,9 +77,13 @@ export class EditorState {
     if (!diagram || !current()) return !!diagram;
     this.name = diagram.name;
     this.savedAt = diagram.updatedAt;
-    this.versions = (await this.#library.namedVersions(this.id)).versions;
+    const meta = await this.#library.namedVersions(this.id);
+    this.versions = meta.versions;
     await this.#import(diagram.xml);
-    if (current()) this.status = 'saved';
+    if (!current()) return true;
+    this.status = 'saved';
+    // A diagram made from a template or a file has no thumbnail until its first save: render it now.
+    if (meta.thumbnail === undefined) void modeler.saveSVG().then(({ svg }) => this.#library.meta.setThumbnail(this.id, svg));
     return true;
   }
 
