@@ -309,8 +309,10 @@ export class EngineHost implements EngineHostApi {
       store: this.#deps.store,
       clock: this.#deps.clock,
       jobs: this.#deps.jobs,
-      onStep: (_records, effects) => {
-        this.#changedRun(runId);
+      onStep: (records, effects) => {
+        // The feeds get the committed records pushed (no store re-read); the rest as before.
+        for (const feed of this.#feeds) if (feed.runId === runId) feed.offer(records);
+        this.#changedRun(runId, true, false);
         for (const effect of effects) this.#route(effect);
       },
       onPaused: (message) => this.#markPaused(runId, message)
@@ -420,8 +422,8 @@ export class EngineHost implements EngineHostApi {
   }
 
   /** Feeds of this run read what is new; run listeners hear about it (coalesced); other tabs too. */
-  #changedRun(runId: string, tellTabs = true): void {
-    for (const feed of this.#feeds) if (feed.runId === runId) feed.poke();
+  #changedRun(runId: string, tellTabs = true, pokeFeeds = true): void {
+    if (pokeFeeds) for (const feed of this.#feeds) if (feed.runId === runId) feed.poke();
     if (tellTabs) this.#tellTabs(runId);
     if (this.#runListeners.size === 0) return;
     this.#changed.add(runId);
