@@ -12,12 +12,12 @@ import { buildDir, repoRoot } from './helpers/startRelay.js';
 
 const shots = `${repoRoot}tmp/collab`;
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-js services inside page.evaluate */
 /* The page-side handles: window.tesseraModeler (DiagramEditor) and window.tesseraCollab (CollabBar). */
 interface PageWindow {
   tesseraModeler: { get(name: string): any };
   tesseraCollab: { status: string; provider: { connect(): void; disconnect(): void }; inviteLink(role: string, base: string): Promise<string> };
 }
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 describe('tests/collab: two Chromium profiles co-edit one diagram through a real relay', () => {
   const cleanup = new Cleanup();

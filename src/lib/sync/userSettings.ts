@@ -16,7 +16,7 @@ export function loadUser(): CollabUser {
     // a broken entry is replaced below
   }
   const id = crypto.randomUUID();
-  const user = { id, name: `Guest ${id.slice(0, 4)}`, color: COLORS[parseInt(id.slice(0, 2), 16) % COLORS.length]! };
+  const user = { id, name: `Guest ${id.slice(0, 4)}`, color: COLORS[[...id].reduce((sum, c) => sum + c.charCodeAt(0), 0) % COLORS.length]! };
   saveUser(user);
   return user;
 }
