@@ -33,4 +33,13 @@ describe('engine/elements/multiInstance', () => {
     const bad = await runModel(xml, { items: 5 });
     expect(bad.summary().incidents[0]?.message).toMatch(/not a list/);
   });
+
+  it('an output element expression sees the inner result even when it is not a plain variable', async () => {
+    const loop = `<bpmn:multiInstanceLoopCharacteristics isSequential="false"><bpmn:extensionElements>
+      <zeebe:loopCharacteristics inputCollection="=items" inputElement="item" outputCollection="scores" outputElement="={lr: item, score: run.score}"/></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>`;
+    const h = await runModel(processXml(`<bpmn:startEvent id="S"/><bpmn:userTask id="Train">${loop}</bpmn:userTask><bpmn:endEvent id="E"/>${flows('S>Train', 'Train>E')}`), { items: [0.1, 0.01] });
+    for (const [i, task] of h.userTasks().entries()) h.send({ type: 'userTask.completed', instance: task.instance, variables: { run: { score: i + 1 } } });
+    expect(h.state.status).toBe('completed');
+    expect(h.vars()['scores']).toEqual([{ lr: 0.1, score: 1 }, { lr: 0.01, score: 2 }]);
+  });
 });

@@ -91,7 +91,10 @@ export function miInnerCompleted(
     else put(s, writes, body, name, value);
   }
   if (loop.outputCollection && loop.outputElement) {
-    const outcome = s.feel(loop.outputElement, body, innerLocal);
+    // The output element sees the instance's result even where it propagated outwards (not yet in state).
+    const propagated: Record<string, unknown> = {};
+    for (const w of Object.values(writes)) Object.assign(propagated, w);
+    const outcome = s.feel(loop.outputElement, body, { ...propagated, ...innerLocal });
     if (!outcome.ok) {
       return s.waitWithIncident(move, instance, `${node.id}: output element: ${outcome.message}`, 'finish', node.id, result ?? {});
     }
