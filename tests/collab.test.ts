@@ -116,6 +116,32 @@ describe('tests/collab: two Chromium profiles co-edit one diagram through a real
     expect(model.StartEvent_1).toBe('bpmn:StartEvent|Begin (B)');
   });
 
+  it('a connection with a condition and a move made in A arrive in B (semantics, waypoints, geometry)', async () => {
+    // when A connects the start event to its task, gives the flow a condition and moves the task
+    const flowId = await a.evaluate(() => {
+      const m = (window as unknown as PageWindow).tesseraModeler;
+      const registry = m.get('elementRegistry');
+      const task = registry.getAll().find((e: any) => e.businessObject.name === 'From A');
+      const flow = m.get('modeling').connect(registry.get('StartEvent_1'), task);
+      const condition = m.get('bpmnFactory').create('bpmn:FormalExpression', { body: '=amount > 100' });
+      m.get('modeling').updateProperties(flow, { conditionExpression: condition });
+      m.get('modeling').moveShape(task, { x: 0, y: 40 });
+      return flow.id as string;
+    });
+    // then B has the same flow, ends, condition, waypoints and task position
+    const read = (page: Page) =>
+      page.evaluate((id) => {
+        const registry = (window as unknown as PageWindow).tesseraModeler.get('elementRegistry');
+        const flow = registry.get(id);
+        if (!flow) return null;
+        const task = registry.get(flow.target.id);
+        return { source: flow.source.id, target: flow.target.id, body: flow.businessObject.conditionExpression?.body, waypoints: flow.waypoints.map((p: any) => [p.x, p.y]), task: [task.x, task.y] };
+      }, flowId);
+    const expected = await read(a);
+    expect(expected?.body).toBe('=amount > 100');
+    await expect.poll(() => read(b), { timeout: 10_000 }).toEqual(expected);
+  });
+
   it('concurrent renames of one element converge to one name', async () => {
     await Promise.all([rename(a, 'StartEvent_1', 'Name by A'), rename(b, 'StartEvent_1', 'Name by B')]);
     const model = await converged();
