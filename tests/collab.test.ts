@@ -148,6 +148,21 @@ describe('tests/collab: two Chromium profiles co-edit one diagram through a real
     expect(['bpmn:StartEvent|Name by A', 'bpmn:StartEvent|Name by B']).toContain(model.StartEvent_1);
   });
 
+  it('undo in A takes back only A\'s own edit, never B\'s', async () => {
+    // given A adds a task, then B renames the start event
+    await new Promise((r) => setTimeout(r, 400));
+    const taskId = await addTask(a, 'Undo me', 300, 420);
+    await expect.poll(async () => Object.keys(await names(b))).toContain(taskId);
+    await rename(b, 'StartEvent_1', 'Kept by B');
+    await expect.poll(async () => (await names(a)).StartEvent_1).toBe('bpmn:StartEvent|Kept by B');
+    // when A undoes
+    await a.evaluate(() => (window as unknown as PageWindow).tesseraModeler.get('editorActions').trigger('undo'));
+    // then A's task is gone on both, B's rename stays
+    const model = await converged();
+    expect(Object.keys(model)).not.toContain(taskId);
+    expect(model.StartEvent_1).toBe('bpmn:StartEvent|Kept by B');
+  });
+
   it('an edit made offline merges on reconnect, and the offline client shows pending changes', async () => {
     // given B goes offline
     await b.evaluate(() => (window as unknown as PageWindow).tesseraCollab.provider.disconnect());
