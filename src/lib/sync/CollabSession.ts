@@ -7,7 +7,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { readMeta } from './doc.js';
+import { LOCAL_ORIGIN, readMeta } from './doc.js';
 import { generateXml } from './generateXml.js';
 import { seedFromXml } from './seedFromXml.js';
 import CollabBinding from './binding/CollabBinding.js';
@@ -38,7 +38,10 @@ export class CollabSession {
   readonly binding: CollabBinding;
   presence: Presence | undefined;
   role: Role;
-  #idb: IndexeddbPersistence;
+  #idb: IndexeddbPersistence | undefined;
+  /** No relay token (e.g. `npm run dev`): the editor stays local-only, as without collaboration. */
+  localOnly = false;
+  #importing = false;
   #listeners = new Set<() => void>();
 
   private constructor(
@@ -47,7 +50,6 @@ export class CollabSession {
   ) {
     this.role = options.role ?? 'edit';
     this.binding = modeler.get('injector').instantiate(CollabBinding);
-    this.#idb = new IndexeddbPersistence(`tessera:diagram:${options.diagramId}`, this.doc);
   }
 
   static async open(modeler: any, options: CollabOptions): Promise<CollabSession> {
@@ -81,18 +83,22 @@ export class CollabSession {
   #emit = (): void => this.#listeners.forEach((l) => l());
 
   async #start(): Promise<void> {
-    await this.#idb.whenSynced;
     const token = this.options.token ?? (await mintToken(this.options.relayUrl, this.room, this.role, this.user.id));
-    if (token) {
-      const url = `${this.options.relayUrl.replace(/^http/, 'ws')}/sync`;
-      this.provider = new WebsocketProvider(url, this.room, this.doc, { params: { token }, maxBackoffTime: 2500 });
-      this.provider.on('status', this.#emit);
-      this.provider.on('sync', (synced: boolean) => {
-        if (synced) this.#dirty = false;
-        this.#emit();
-      });
-      await this.#synced(this.options.syncTimeoutMs ?? 4000);
+    if (!token) {
+      this.localOnly = true;
+      this.#emit();
+      return;
     }
+    this.#idb = new IndexeddbPersistence(`tessera:diagram:${this.options.diagramId}`, this.doc);
+    await this.#idb.whenSynced;
+    const url = `${this.options.relayUrl.replace(/^http/, 'ws')}/sync`;
+    this.provider = new WebsocketProvider(url, this.room, this.doc, { params: { token }, maxBackoffTime: 2500 });
+    this.provider.on('status', this.#emit);
+    this.provider.on('sync', (synced: boolean) => {
+      if (synced) this.#dirty = false;
+      this.#emit();
+    });
+    await this.#synced(this.options.syncTimeoutMs ?? 4000);
     this.doc.on('update', (_u: Uint8Array, origin: unknown) => {
       if (origin !== this.provider && origin !== this.#idb) {
         this.#dirty = true;
@@ -106,11 +112,35 @@ export class CollabSession {
         await seedFromXml(this.doc, xml);
       }
     } else {
-      await this.modeler.importXML(await generateXml(this.doc));
+      this.#importing = true;
+      try {
+        await this.modeler.importXML(await generateXml(this.doc));
+      } finally {
+        this.#importing = false;
+      }
     }
     binding.bind(this.doc);
+    // Open file / restore version import whole XML: that replaces the shared diagram (one transaction).
+    this.modeler.get('eventBus').on('import.done', (event: { error?: unknown }) => {
+      if (this.#importing || event.error || this.role !== 'edit' || !binding.doc) return;
+      void this.modeler.saveXML().then(({ xml }: { xml: string }) => this.#replaceWith(xml));
+    });
     if (this.provider) this.presence = new Presence(this.modeler, this.provider.awareness, this.user);
     this.#emit();
+  }
+
+  async #replaceWith(xml: string): Promise<void> {
+    const fresh = new Y.Doc();
+    await seedFromXml(fresh, xml);
+    this.doc.transact(() => {
+      for (const name of ['meta', 'elements', 'roots', 'nestedDi'] as const) {
+        const target = this.doc.getMap(name);
+        const source = fresh.getMap(name) as Y.Map<unknown>;
+        for (const key of [...target.keys()]) if (!source.has(key)) target.delete(key);
+        for (const [key, value] of source) target.set(key, value instanceof Y.Map ? cloneMap(value) : value);
+      }
+    }, LOCAL_ORIGIN);
+    fresh.destroy();
   }
 
   #synced(ms: number): Promise<void> {
@@ -139,9 +169,15 @@ export class CollabSession {
     this.presence?.destroy();
     this.binding.unbind();
     this.provider?.destroy();
-    void this.#idb.destroy();
+    void this.#idb?.destroy();
     this.doc.destroy();
   }
+}
+
+function cloneMap(map: Y.Map<unknown>): Y.Map<unknown> {
+  const copy = new Y.Map<unknown>();
+  for (const [key, value] of map) copy.set(key, value instanceof Y.Map ? cloneMap(value) : value);
+  return copy;
 }
 
 export async function mintToken(relayUrl: string, room: string, role: Role, sub: string): Promise<string | undefined> {
