@@ -45,3 +45,21 @@ export function readReplica(doc: Y.Doc): ReplicaView {
   const bad = verify.seq;
   return { records: all.slice(0, bad), verify, tampered: all[bad] };
 }
+
+/**
+ * Executor side: calls `apply` once for every intent collaborators post (those already there and
+ * new ones), in order; `applied` holds ids handled before (e.g. restored from the run's records).
+ */
+export function handleIntents(doc: Y.Doc, apply: (intent: RunIntent) => void, applied: Set<string> = new Set()): () => void {
+  const intents = runIntentsOf(doc);
+  const drain = () => {
+    for (const intent of intents.toArray()) {
+      if (applied.has(intent.id)) continue;
+      applied.add(intent.id);
+      apply(intent);
+    }
+  };
+  drain();
+  intents.observe(drain);
+  return () => intents.unobserve(drain);
+}
