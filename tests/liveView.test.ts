@@ -86,6 +86,7 @@ describe('tests/liveView: live token view, inbox, timeline, verify, dashboard in
     await expect(badge(page, 'Cool', 'completed').textContent()).resolves.toBe('1');
     await expect(badge(page, 'Approve', 'waiting').count()).resolves.toBe(0);
     await page.getByTestId('live-diagram').screenshot({ path: `${shots}/live-view-done.png` });
+    await page.screenshot({ path: `${shots}/run-page.png`, fullPage: true });
 
     // and the timeline shows every record; variables after the approval include the form's values
     const chain = await records(page, runId);
@@ -148,6 +149,13 @@ describe('tests/liveView: live token view, inbox, timeline, verify, dashboard in
     const verdict = page.getByTestId('verdict').filter({ hasText: `Chain invalid at seq ${tampered}` });
     await verdict.waitFor();
     console.log('tampered verdict:', await verdict.textContent());
+
+    // the runs list filters by diagram and status
+    await page.goto(`${relay.url}/runs`);
+    await page.getByRole('group', { name: 'Filter runs' }).getByLabel('Status').selectOption('running');
+    await page.getByText('0 of 1').waitFor();
+    await page.getByRole('group', { name: 'Filter runs' }).getByLabel('Status').selectOption('completed');
+    await page.locator(`a[href$="/runs/${runId}"]`).first().waitFor();
 
     // the dashboard shows the diagram's runs, element stats and the heatmap
     await page.goto(`${relay.url}/dashboard`);
