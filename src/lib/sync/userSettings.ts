@@ -6,7 +6,7 @@ export interface CollabUser {
 }
 
 const KEY = 'tessera.collab.user';
-const COLORS = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#e8590c', '#0c8599', '#c2255c', '#5f3dc4'];
+const COLORS = ['#d9480f', '#1971c2', '#2f9e44', '#9c36b5', '#e67700', '#0c8599', '#c2255c', '#5f3dc4'];
 
 export function loadUser(): CollabUser {
   try {
