@@ -52,7 +52,7 @@ export function applyRemote(services: Services, elements: Y.Map<Y.Map<unknown>>,
   for (let progress = true; progress && pending.length > 0; ) {
     progress = false;
     for (const [id, snapshot] of pending) {
-      if (create(services, id, snapshot, ext.get(id))) progress = true;
+      if (create(services, id, snapshot, ext.get(id)) && registry.get(id)) progress = true;
     }
     pending = pending.filter(([id]) => !registry.get(id));
   }
