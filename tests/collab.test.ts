@@ -189,17 +189,28 @@ describe('tests/collab: two Chromium profiles co-edit one diagram through a real
     expect(Object.values(await names(a))).not.toContain('bpmn:Task|Viewer edit');
     expect(Object.values(await names(b))).not.toContain('bpmn:Task|Viewer edit');
     expect(await viewer.getByTestId('collab-status').textContent()).toMatch(/view only/);
-    // and cursors: B and the viewer point at the canvas, A sees both
-    for (const [page, x, y] of [[b, 520, 300], [viewer, 700, 420]] as const) {
-      const box = (await page.locator('.canvas').boundingBox())!;
-      await page.mouse.move(box.x + x - 100, box.y + y - 100);
-      await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
-    }
+    // and cursors: B and the viewer point at the canvas, A sees both (they keep moving, as people
+    // do, so a presence update throttled away is followed by another)
+    const pointAt = async () => {
+      for (const [page, x, y] of [[b, 520, 300], [viewer, 700, 420]] as const) {
+        const box = (await page.locator('.canvas').boundingBox())!;
+        await page.mouse.move(box.x + x - 100, box.y + y - 100);
+        await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+      }
+    };
     await b.evaluate(() => {
       const m = (window as unknown as PageWindow).tesseraModeler;
       m.get('selection').select(m.get('elementRegistry').get('StartEvent_1'));
     });
-    await expect.poll(() => a.locator('.collab-cursor').count(), { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(
+        async () => {
+          await pointAt();
+          return a.locator('.collab-cursor').count();
+        },
+        { timeout: 20_000, intervals: [500] }
+      )
+      .toBe(2);
     await expect.poll(() => a.locator('.collab-selection').count()).toBeGreaterThan(0);
     await a.screenshot({ path: `${shots}/a-sees-two-cursors.png` });
     await b.screenshot({ path: `${shots}/b.png` });
