@@ -13,6 +13,8 @@ const IDS_PER_PEER = 4;
 /** What a room needs from a connection: send frames, and a key for tracking awareness ids. */
 export interface RoomPeer {
   send(frame: Uint8Array): void;
+  /** The authenticated user (token `sub`) behind the peer, when known. */
+  readonly user?: string;
 }
 
 export interface RoomOptions {
@@ -116,8 +118,12 @@ export class Room {
     if (!owned) return;
     const filtered = filterAwareness(update, (id) => {
       const owner = this.#owners.get(id);
-      if (owner) return owner === peer;
+      if (owner === peer) return true;
+      // A reconnect of the same user may arrive before its old socket is closed: the id moves to
+      // the new connection. Another user can never take it over.
+      if (owner && (owner.user === undefined || owner.user !== peer.user)) return false;
       if (owned.size >= IDS_PER_PEER) return false;
+      if (owner) this.#peers.get(owner)?.delete(id);
       this.#owners.set(id, peer);
       owned.add(id);
       return true;

@@ -44,6 +44,7 @@ const EMPTY_UPDATE_LENGTH = 2;
  * sees them; a viewer's updates are dropped and answered with a permission-denied auth message.
  */
 export class SyncConnection implements RoomPeer {
+  readonly user: string | undefined;
   readonly #socket: SyncSocket;
   readonly #room: Room;
   readonly #canWrite: boolean;
@@ -59,11 +60,14 @@ export class SyncConnection implements RoomPeer {
     socket: SyncSocket;
     room: Room;
     role: Role;
+    /** The token's `sub`: lets this user's reconnect take over its own awareness ids. */
+    user?: string;
     validate: (update: Uint8Array) => Promise<Validation>;
     limits?: Partial<ConnectionLimits>;
   }) {
     this.#socket = options.socket;
     this.#room = options.room;
+    this.user = options.user;
     this.#canWrite = WRITING_ROLES.includes(options.role);
     this.#validate = options.validate;
     this.#limits = { ...defaultConnectionLimits, ...options.limits };

@@ -95,6 +95,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     const { role } = claims;
     const entry = openRoom(name);
     const connection = new SyncConnection({
+      user: claims.sub,
       socket: {
         send: (frame) => ws.send(frame),
         close: (code, reason) => ws.close(code, reason),
