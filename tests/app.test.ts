@@ -35,7 +35,7 @@ describe('tests/app: the app served by the relay', () => {
     }
     await expect(nav.getByRole('link', { name: 'Diagrams' }).getAttribute('aria-current')).resolves.toBe('page');
     await page.getByRole('heading', { level: 1, name: 'Diagrams', exact: true }).waitFor();
-    await expect(page.getByText('No diagrams yet').isVisible()).resolves.toBe(true);
+    await page.getByText('No diagrams yet').waitFor();
     await page.getByRole('status').getByText('Online').waitFor();
     await expect(page.locator('main#main').count()).resolves.toBe(1);
   });
