@@ -5,7 +5,7 @@ import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
 export default ts.config(
-  { ignores: ['build/', 'dist/', '.svelte-kit/', 'node_modules/', 'tmp/', 'test-results/', 'bench-results/'] },
+  { ignores: ['build/', 'build-*/', '.svelte-kit-*/', 'dist/', '.svelte-kit/', 'node_modules/', 'tmp/', 'test-results/', 'bench-results/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

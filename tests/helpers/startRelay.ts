@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createRelay, type Relay } from '../../sync-server/createRelay.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const buildDir = fileURLToPath(new URL('../../build/', import.meta.url));
+/** The built app: `build/`, or `$TESSERA_BUILD_DIR` (relative to the repository) when set. */
+export const buildDir = fileURLToPath(new URL(`../../${process.env.TESSERA_BUILD_DIR || 'build'}/`, import.meta.url));
 
 export interface RunningRelay {
   url: string;

@@ -96,7 +96,7 @@ export const relay: Command = {
     const dataDir = resolve(flags.data);
     mkdirSync(dataDir, { recursive: true });
     const root = projectRoot();
-    const staticDir = resolve(root, 'build');
+    const staticDir = resolve(root, process.env.TESSERA_BUILD_DIR || 'build');
     const server = createRelay({
       host: flags.host,
       port: flags.port,
