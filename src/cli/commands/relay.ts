@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createRelay } from '../../../sync-server/createRelay.js';
 import { attachSync } from '../../../sync-server/sync/attachSync.js';
 import { randomSecret } from '../../../sync-server/sync/tokens.js';
@@ -9,6 +8,7 @@ import { attachJobService } from '../../../sync-server/jobs/attachJobService.js'
 import { readRelayJobConfig, resolveAllowList } from '../../../sync-server/jobs/relayJobConfig.js';
 import { defaultAllowList } from '../../lib/runtime/jobs/defaultAllowList.js';
 import { loadTaskTypes } from '../../lib/runtime/taskTypes/loadTaskTypes.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { projectRoot } from '../projectRoot.js';
 
@@ -38,20 +38,11 @@ export function parseRelayFlags(
   args: string[],
   env: Record<string, string | undefined>
 ): { ok: true; flags: RelayFlags } | { ok: false; error: string } {
-  let values;
+  let values: { port?: string; host?: string; data?: string; secret?: string; allow?: string[] };
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        secret: { type: 'string' },
-        allow: { type: 'string', multiple: true }
-      }
-    }));
+    const parsed = parseCommandArgs(args, { port: 'string', host: 'string', data: 'string', secret: 'string', allow: 'list' });
+    if (parsed.positionals.length > 0) return { ok: false, error: `unexpected argument "${parsed.positionals[0]}"` };
+    values = parsed.flags as typeof values;
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

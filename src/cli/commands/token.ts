@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { Role, roomGrantSchema } from '../../lib/protocol/syncProtocol.js';
 import { parseTtl, signToken } from '../../../sync-server/sync/tokens.js';
+import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 
 const usage = `tessera token --room R --role view|edit|run|runner [--sub NAME] [--ttl PT8H] [--secret S] [--relay URL]
@@ -24,19 +24,9 @@ export async function mintToken(
 ): Promise<{ ok: true; lines: string[] } | { ok: false; error: string }> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        room: { type: 'string' },
-        role: { type: 'string' },
-        sub: { type: 'string' },
-        ttl: { type: 'string' },
-        secret: { type: 'string' },
-        relay: { type: 'string' }
-      }
-    }));
+    const parsed = parseCommandArgs(args, { room: 'string', role: 'string', sub: 'string', ttl: 'string', secret: 'string', relay: 'string' });
+    if (parsed.positionals.length > 0) return { ok: false, error: `unexpected argument "${parsed.positionals[0]}"` };
+    values = parsed.flags as Partial<Record<string, string>>;
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
