@@ -36,6 +36,41 @@ describe('sync-server/jobs/JobHub', () => {
     expect(runner.of('error')).toMatchObject([{ code: 'already-completed', key: 'run:1:1' }]);
   });
 
+  it('a watcher arriving mid-job gets the buffered tail first, then live chunks; nothing once the job settled', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0), leaseMs: 1000 });
+    const client = peer(hub, 'client');
+    const runner = peer(hub, 'runner');
+    runner.say({ type: 'lease.request', count: 1 });
+    client.say({ type: 'job.submit', job: job(1) });
+    const { leaseId } = runner.of('job.leased')[0] as { leaseId: string };
+    const out = (chunk: string) => runner.say({ type: 'job.output', key: 'run:1:1', leaseId, stream: 'stdout', chunk });
+    out('line 1\n');
+    out('line 2\n');
+    const late = peer(hub, 'client');
+    late.say({ type: 'output.watch', runIds: ['run'] });
+    out('line 3\n');
+    late.say({ type: 'output.watch', runIds: ['run'] }); // watching again does not repeat the tail
+    expect(late.of('job.output').map((m) => m.chunk)).toEqual(['line 1\n', 'line 2\n', 'line 3\n']);
+    runner.say({ type: 'job.completed', key: 'run:1:1', leaseId });
+    const after = peer(hub, 'client');
+    after.say({ type: 'output.watch', runIds: ['run'] });
+    expect(after.of('job.output')).toEqual([]);
+  });
+
+  it('a watcher sees only runs its token covers', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0), leaseMs: 1000 });
+    const client = peer(hub, 'client');
+    const runner = peer(hub, 'runner');
+    const got: unknown[] = [];
+    const outsider = hub.connectClient((frame) => got.push(JSON.parse(frame)), (runId) => runId === 'other');
+    outsider.receive(JSON.stringify({ type: 'output.watch', runIds: ['run'] }));
+    runner.say({ type: 'lease.request', count: 1 });
+    client.say({ type: 'job.submit', job: job(1) });
+    const { leaseId } = runner.of('job.leased')[0] as { leaseId: string };
+    runner.say({ type: 'job.output', key: 'run:1:1', leaseId, stream: 'stdout', chunk: 'secret-ish' });
+    expect(got).toEqual([]);
+  });
+
   it('a runner that disconnects mid-job: another runner gets it; the first one’s late result is refused as stale', () => {
     const hub = new JobHub({ clock: new SimulatedClock(0), leaseMs: 1000 });
     const client = peer(hub, 'client');

@@ -53,12 +53,22 @@ interface ClientConn {
 
 type Owner = ClientConn | ((result: JobResult) => void);
 
+/** Live output kept per open job for watchers who arrive late (the latest 64 Ki chars). */
+const TAIL_CHARS = 64 * 1024;
+
+interface Tail {
+  runId: string;
+  parts: { stream: 'stdout' | 'stderr'; chunk: string }[];
+  chars: number;
+}
+
 export class JobHub {
   readonly queue: JobQueue;
   readonly #opts: JobHubOptions;
   readonly #runners = new Map<string, RunnerConn>();
   readonly #clients = new Set<ClientConn>();
   readonly #owners = new Map<string, Owner>();
+  readonly #tails = new Map<string, Tail>();
   readonly #outputListeners = new Set<(runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string) => void>();
   #expiry: { at: number; handle: TimerHandle } | undefined;
   #next = 0;
@@ -130,6 +140,7 @@ export class JobHub {
 
   cancel(key: string): void {
     this.#owners.delete(key);
+    this.#tails.delete(key);
     const holder = this.queue.cancel(key);
     const runner = holder === undefined ? undefined : this.#runners.get(holder);
     if (runner) this.#toRunner(runner, { type: 'job.cancel', key });
@@ -210,9 +221,16 @@ export class JobHub {
       case 'job.cancel':
         if (conn.mayUse(message.key.split(':')[0] ?? '')) this.cancel(message.key);
         return;
-      case 'output.watch':
+      case 'output.watch': {
+        const before = conn.watching;
         conn.watching = new Set(message.runIds.filter(conn.mayUse));
+        // A late watcher first gets what the run's open jobs printed so far.
+        for (const [key, tail] of this.#tails) {
+          if (before.has(tail.runId) || !conn.watching.has(tail.runId)) continue;
+          for (const part of tail.parts) this.#toClient(conn, { type: 'job.output', key, runId: tail.runId, ...part });
+        }
         return;
+      }
     }
   }
 
@@ -236,6 +254,7 @@ export class JobHub {
   }
 
   #settled(job: JobSpec, result: JobResult): void {
+    this.#tails.delete(job.key); // output is ephemeral: the outcome carries the recorded output
     const owner = this.#owners.get(job.key);
     this.#owners.delete(job.key);
     if (owner) this.#deliver(owner, job, result);
@@ -247,11 +266,20 @@ export class JobHub {
   }
 
   #output(runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string): void {
+    this.#remember(runId, key, stream, chunk);
     const owner = this.#owners.get(key);
     for (const client of this.#clients) {
       if (client === owner || client.watching.has(runId)) this.#toClient(client, { type: 'job.output', key, runId, stream, chunk });
     }
     for (const listener of this.#outputListeners) listener(runId, key, stream, chunk);
+  }
+
+  #remember(runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string): void {
+    let tail = this.#tails.get(key);
+    if (!tail) this.#tails.set(key, (tail = { runId, parts: [], chars: 0 }));
+    tail.parts.push({ stream, chunk });
+    tail.chars += chunk.length;
+    while (tail.chars > TAIL_CHARS && tail.parts.length > 1) tail.chars -= tail.parts.shift()?.chunk.length ?? 0;
   }
 
   /** Hands waiting jobs to runners with free slots, one each in turn. */

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedCommand } from '../../engine/effects.js';
 import { KILL_GRACE_MS, killProcessGroup, signalGroup } from './killProcessGroup.js';
+import { LiveOutput } from './LiveOutput.js';
 import { OutputCollector } from './OutputCollector.js';
 import { prepareCommand } from './prepareCommand.js';
-import { redactSecrets } from './redactSecrets.js';
 import type { PrepareOptions, PreparedCommand } from './prepareCommand.js';
 import { resolveWorkingDirectory } from './resolveWorkingDirectory.js';
 
@@ -23,8 +23,8 @@ export interface RunCommandOptions extends PrepareOptions {
   /** The job's working directory; default a fresh temporary directory, removed afterwards. */
   workDir?: string;
   /**
-   * Live output as it arrives (redacted per chunk, within the cap; a secret split across two
-   * chunks can slip through here — the final, recorded output is redacted whole).
+   * Live output as it arrives: decoded, redacted (also a secret split across chunks: see
+   * LiveOutput), cut at the cap like the recorded output.
    */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
 }
@@ -105,6 +105,7 @@ function supervise(command: PreparedCommand, cwd: string, opts: RunCommandOption
       clearTimeout(timer);
       clearTimeout(closeTimer);
       opts.signal?.removeEventListener('abort', onAbort);
+      for (const view of lives) view?.end();
       resolve(outcome);
     };
     const captured = (): Captured => ({
@@ -114,10 +115,15 @@ function supervise(command: PreparedCommand, cwd: string, opts: RunCommandOption
       durationMs: Math.round(performance.now() - started)
     });
 
-    const live = (stream: 'stdout' | 'stderr', collector: OutputCollector) => (chunk: Buffer) => {
-      const before = collector.truncated;
-      collector.push(chunk);
-      if (opts.onOutput && !before) opts.onOutput(stream, redactSecrets(chunk.toString('utf8'), command.secretValues));
+    const onOutput = opts.onOutput;
+    const lives: (LiveOutput | undefined)[] = [];
+    const live = (stream: 'stdout' | 'stderr', collector: OutputCollector) => {
+      const view = onOutput ? new LiveOutput(cap, command.secretValues, (text) => onOutput(stream, text)) : undefined;
+      lives.push(view);
+      return (chunk: Buffer) => {
+        collector.push(chunk);
+        view?.push(chunk);
+      };
     };
     child.stdout?.on('data', live('stdout', stdout));
     child.stderr?.on('data', live('stderr', stderr));

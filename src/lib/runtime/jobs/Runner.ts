@@ -5,7 +5,6 @@
  */
 import {
   JOB_PROTOCOL_VERSION,
-  JobLimits,
   decode,
   encode,
   relayToRunnerMessage,
@@ -14,6 +13,7 @@ import {
   type RunnerMessage
 } from '../../protocol/jobs.js';
 import { runTask, type TaskTypeRegistry } from '../taskTypes/TaskTypeRegistry.js';
+import { OutputBatcher } from './OutputBatcher.js';
 
 export interface RunnerOptions {
   runnerId: string;
@@ -25,6 +25,8 @@ export interface RunnerOptions {
   log?: (line: string) => void;
   /** Heartbeat period; default a third of the relay's lease time. */
   heartbeatMs?: number;
+  /** Live output is batched: sent at least this often (default 100 ms) or at 16 Ki chars. */
+  outputIntervalMs?: number;
 }
 
 interface Running {
@@ -105,15 +107,18 @@ export class Runner {
     const running = { leaseId, abort };
     this.#running.set(key, running);
     this.#send({ type: 'job.started', key, leaseId });
+    const output = new OutputBatcher({
+      send: (stream, chunk) => {
+        if (this.#running.get(key) === running) this.#send({ type: 'job.output', key, leaseId, stream, chunk });
+      },
+      ...(this.#opts.outputIntervalMs === undefined ? {} : { intervalMs: this.#opts.outputIntervalMs })
+    });
     const result: JobResult = await runTask(this.#opts.registry, job, {
       signal: abort.signal,
-      output: (stream, chunk) => {
-        for (let i = 0; i < chunk.length; i += JobLimits.chunkChars) {
-          this.#send({ type: 'job.output', key, leaseId, stream, chunk: chunk.slice(i, i + JobLimits.chunkChars) });
-        }
-      }
+      output: (stream, chunk) => output.push(stream, chunk)
     });
-    if (this.#running.get(key) !== running || this.#stopped) return; // cancelled: nobody waits for it
+    if (this.#running.get(key) !== running || this.#stopped) return output.discard(); // cancelled: nobody waits for it
+    output.flush();
     this.#running.delete(key);
     this.#send(
       result.status === 'completed'
