@@ -1,0 +1,142 @@
+/**
+ * Step mode: the executor holds a step's records back at each element the run enters, commits
+ * them one element per `step`, and keeps the held part in `StepHolds` so a recovery pauses at the
+ * same place. The committed chain is the one a free run writes: it verifies and replays to the
+ * live state.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as engine from '../engine/index.js';
+import type { RunState, TokenRecord } from '../engine/index.js';
+import { verifyChain } from '../engine/chain/verifyChain.js';
+import { SqliteRunStore } from '../store/sqlite/SqliteRunStore.js';
+import { Executor, type StepHold, type StepHolds } from './Executor.js';
+import { SimulatedClock } from './SimulatedClock.js';
+import { ManualJobs } from './testing/ManualJobs.js';
+
+const xml = readFileSync(new URL('../../../tests/fixtures/cli-approval.bpmn', import.meta.url), 'utf8');
+
+class MemoryHolds implements StepHolds {
+  readonly rows = new Map<string, StepHold>();
+  async get(runId: string) {
+    return this.rows.get(runId);
+  }
+  async put(runId: string, hold: StepHold) {
+    this.rows.set(runId, structuredClone(hold));
+  }
+  async delete(runId: string) {
+    this.rows.delete(runId);
+  }
+}
+
+async function setup(stepMode: boolean) {
+  const model = await engine.compile(xml);
+  const store = new SqliteRunStore(':memory:');
+  await store.putXml(model.xmlSha256, xml);
+  const holds = new MemoryHolds();
+  const clock = new SimulatedClock(1_000_000);
+  let n = 0;
+  const make = (mode = stepMode) =>
+    new Executor<RunState>({ engine, model, store, clock, jobs: new ManualJobs(), holds, stepMode: mode, newId: () => `id${n++}` });
+  return { model, store, holds, make, executor: make() };
+}
+
+const nodes = (records: readonly TokenRecord[]) => records.filter((r) => r.kind === 'token').map((r) => `${r.node}:${r.status}`);
+
+describe('runtime/Executor step mode', () => {
+  it('pauses before each element; step commits one element at a time; the chain is a free run’s', async () => {
+    // given a run started in step mode
+    const { store, model, executor } = await setup(true);
+    const notices: { records: string[]; partial: boolean; effects: string[] }[] = [];
+    executor.subscribe((n) => notices.push({ records: nodes(n.records), partial: n.partial === true, effects: n.effects.map((e) => e.type) }));
+    await executor.start({ runId: 'r1', variables: { amount: 500 } });
+    // then only the run record is committed and it waits before Start
+    expect((await store.records('r1')).map((r) => r.kind)).toEqual(['run']);
+    expect(executor.held).toMatchObject({ node: 'Start', seq: 1 });
+    expect((await store.getRun('r1'))?.status).toBe('running');
+    // when stepping
+    await executor.step();
+    expect(executor.held?.node).toBe('Gw');
+    expect(nodes(await store.records('r1'))).toEqual(['Start:completed']);
+    await executor.step();
+    expect(executor.held?.node).toBe('Review');
+    // then the user task opens only once its element is released
+    expect(notices.flatMap((n) => n.effects)).toEqual([]);
+    await executor.step();
+    expect(executor.held).toBeUndefined();
+    expect(notices.at(-1)).toEqual({ records: ['Review:waiting'], partial: false, effects: ['userTask.open'] });
+    // when the task is completed, the completion commits at once and the run pauses before Decide
+    await executor.dispatch({ type: 'userTask.completed', node: 'Review', variables: { approved: true } });
+    expect(executor.held?.node).toBe('Decide');
+    expect(nodes(await store.records('r1')).at(-1)).toBe('Review:completed');
+    await executor.step();
+    expect(executor.held?.node).toBe('EndApproved');
+    await executor.step();
+    // then the run ended; its chain verifies and replays to the live state
+    const records = await store.records('r1');
+    const meta = await store.getRun('r1');
+    expect(meta?.status).toBe('completed');
+    expect(verifyChain(records, meta)).toMatchObject({ ok: true, count: records.length });
+    expect(engine.replay(model, records)).toEqual(executor.state);
+    expect(nodes(records)).toEqual(['Start:completed', 'Gw:completed', 'Review:waiting', 'Review:completed', 'Decide:completed', 'EndApproved:ended']);
+  });
+
+  it('continue commits what is held and leaves step mode; events that came meanwhile wait', async () => {
+    // given a step-mode run paused before Gw
+    const { store, holds, executor } = await setup(true);
+    await executor.start({ runId: 'r1', variables: { amount: 500 } });
+    await executor.step();
+    // when a completion arrives while paused, it waits
+    let done = false;
+    const completing = executor.dispatch({ type: 'userTask.completed', node: 'Review', variables: { approved: false } }).then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toBe(false);
+    // when continuing
+    await executor.continue();
+    await completing;
+    // then everything ran freely to the end and the hold is gone
+    expect(executor.stepMode).toBe(false);
+    expect(executor.held).toBeUndefined();
+    expect((await store.getRun('r1'))?.status).toBe('completed');
+    expect(nodes(await store.records('r1')).at(-1)).toBe('EndRejected:ended');
+    expect(holds.rows.has('r1')).toBe(false);
+  });
+
+  it('a recovered run pauses where it was held, also after a crash between a commit and its hold update', async () => {
+    // given a step-mode run paused before Review, its executor thrown away
+    const { store, model, holds, executor, make } = await setup(true);
+    await executor.start({ runId: 'r1', variables: { amount: 500 } });
+    await executor.step();
+    await executor.step();
+    executor.close();
+    // when recovering
+    const again = make(false);
+    await again.recover('r1');
+    // then it is still in step mode, paused before Review, and goes on one element per step
+    expect(again.stepMode).toBe(true);
+    expect(again.held?.node).toBe('Review');
+    // and a stale hold (its first records already committed) is trimmed
+    const stale = holds.rows.get('r1')!;
+    await again.step();
+    holds.rows.set('r1', stale);
+    again.close();
+    const third = make(false);
+    await third.recover('r1');
+    expect(third.held).toBeUndefined();
+    expect(third.stepMode).toBe(true);
+    await third.dispatch({ type: 'userTask.completed', node: 'Review', variables: { approved: true } });
+    expect(third.held?.node).toBe('Decide');
+    await third.continue();
+    const records = await store.records('r1');
+    expect(verifyChain(records, await store.getRun('r1'))).toMatchObject({ ok: true });
+    expect(engine.replay(model, records)).toEqual(third.state);
+  });
+
+  it('without step mode nothing is held and no hold is written', async () => {
+    const { store, holds, executor } = await setup(false);
+    await executor.start({ runId: 'r1', variables: { amount: 5 } });
+    expect(executor.held).toBeUndefined();
+    expect((await store.getRun('r1'))?.status).toBe('completed');
+    expect(holds.rows.size).toBe(0);
+  });
+});
