@@ -30,7 +30,7 @@ describe('sync-server/jobs/JobHub', () => {
     runner.say({ type: 'job.output', key: 'run:1:1', leaseId: leased!.leaseId, stream: 'stdout', chunk: 'hi' });
     runner.say({ type: 'job.completed', key: 'run:1:1', leaseId: leased!.leaseId, result: { exitCode: 0 } });
     runner.say({ type: 'job.completed', key: 'run:1:1', leaseId: leased!.leaseId, result: { exitCode: 0 } });
-    expect(client.of('job.output')).toEqual([{ type: 'job.output', key: 'run:1:1', runId: 'run', stream: 'stdout', chunk: 'hi' }]);
+    expect(client.of('job.output')).toEqual([{ type: 'job.output', key: 'run:1:1', runId: 'run', instance: '1', node: 'T', stream: 'stdout', chunk: 'hi' }]);
     expect(watcher.of('job.output')).toHaveLength(1);
     expect(client.of('job.outcome')).toEqual([{ type: 'job.outcome', key: 'run:1:1', runId: 'run', outcome: { status: 'completed', runner: 'r1', result: { exitCode: 0 } } }]);
     expect(runner.of('error')).toMatchObject([{ code: 'already-completed', key: 'run:1:1' }]);

@@ -58,6 +58,7 @@ const TAIL_CHARS = 64 * 1024;
 
 interface Tail {
   runId: string;
+  job: { instance: string; node: string };
   parts: { stream: 'stdout' | 'stderr'; chunk: string }[];
   chars: number;
 }
@@ -181,7 +182,7 @@ export class JobHub {
       case 'job.output':
         this.#guard(conn, message.key, () => {
           const lease = this.#own(conn, message.key, message.leaseId);
-          this.#output(lease.job.runId, message.key, message.stream, message.chunk);
+          this.#output(lease.job, message.stream, message.chunk);
         });
         return;
       case 'job.completed':
@@ -227,7 +228,7 @@ export class JobHub {
         // A late watcher first gets what the run's open jobs printed so far.
         for (const [key, tail] of this.#tails) {
           if (before.has(tail.runId) || !conn.watching.has(tail.runId)) continue;
-          for (const part of tail.parts) this.#toClient(conn, { type: 'job.output', key, runId: tail.runId, ...part });
+          for (const part of tail.parts) this.#toClient(conn, { type: 'job.output', key, runId: tail.runId, ...tail.job, ...part });
         }
         return;
       }
@@ -265,18 +266,19 @@ export class JobHub {
     else this.#toClient(owner, { type: 'job.outcome', key: job.key, runId: job.runId, outcome: result });
   }
 
-  #output(runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string): void {
-    this.#remember(runId, key, stream, chunk);
+  #output(job: JobSpec, stream: 'stdout' | 'stderr', chunk: string): void {
+    const { key, runId, instance, node } = job;
+    this.#remember(job, stream, chunk);
     const owner = this.#owners.get(key);
     for (const client of this.#clients) {
-      if (client === owner || client.watching.has(runId)) this.#toClient(client, { type: 'job.output', key, runId, stream, chunk });
+      if (client === owner || client.watching.has(runId)) this.#toClient(client, { type: 'job.output', key, runId, instance, node, stream, chunk });
     }
     for (const listener of this.#outputListeners) listener(runId, key, stream, chunk);
   }
 
-  #remember(runId: string, key: string, stream: 'stdout' | 'stderr', chunk: string): void {
-    let tail = this.#tails.get(key);
-    if (!tail) this.#tails.set(key, (tail = { runId, parts: [], chars: 0 }));
+  #remember(job: JobSpec, stream: 'stdout' | 'stderr', chunk: string): void {
+    let tail = this.#tails.get(job.key);
+    if (!tail) this.#tails.set(job.key, (tail = { runId: job.runId, job: { instance: job.instance, node: job.node }, parts: [], chars: 0 }));
     tail.parts.push({ stream, chunk });
     tail.chars += chunk.length;
     while (tail.chars > TAIL_CHARS && tail.parts.length > 1) tail.chars -= tail.parts.shift()?.chunk.length ?? 0;

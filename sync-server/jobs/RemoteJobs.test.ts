@@ -47,4 +47,32 @@ describe('runtime/jobs/RemoteJobs against the hub', () => {
     expect(output).toEqual(['hi']);
     expect(remote.waiting).toBe(0);
   });
+
+  it('watchOutput: a second client watching the run gets what was printed so far, then live chunks, until it unsubscribes', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0) });
+    const leases: { key: string; leaseId: string }[] = [];
+    const runner = hub.connectRunner((frame) => {
+      const m = JSON.parse(frame) as { type: string; key: string; leaseId: string };
+      if (m.type === 'job.leased') leases.push(m);
+    });
+    runner.receive(JSON.stringify({ type: 'lease.request', count: 1 }));
+    const submitter = new RemoteJobs();
+    const subConn = hub.connectClient((frame) => submitter.receive(frame));
+    submitter.connected((frame) => subConn.receive(frame));
+    submitter.dispatch(dispatch(1), () => undefined);
+    const print = (chunk: string) => runner.receive(JSON.stringify({ type: 'job.output', key: 'run:1:1', leaseId: leases[0]!.leaseId, stream: 'stdout', chunk }));
+    print('one\n');
+    const watcher = new RemoteJobs();
+    const seen: unknown[] = [];
+    const off = watcher.watchOutput('run', (chunk) => seen.push(chunk));
+    const watchConn = hub.connectClient((frame) => watcher.receive(frame));
+    watcher.connected((frame) => watchConn.receive(frame)); // watching survives (re)connects
+    print('two\n');
+    off();
+    print('three\n');
+    expect(seen).toEqual([
+      { key: 'run:1:1', runId: 'run', instance: '1', node: 'T', stream: 'stdout', chunk: 'one\n' },
+      { key: 'run:1:1', runId: 'run', instance: '1', node: 'T', stream: 'stdout', chunk: 'two\n' }
+    ]);
+  });
 });

@@ -132,7 +132,16 @@ export type ClientMessage = z.infer<typeof clientMessage>;
 export const relayToClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job.accepted'), key }),
   z.object({ type: z.literal('job.outcome'), key, runId: id, outcome: jobResult }),
-  z.object({ type: z.literal('job.output'), key, runId: id, stream, chunk: z.string().max(JobLimits.chunkChars) }),
+  /** `instance`/`node` (optional: older relays leave them out) say which task printed it. */
+  z.object({
+    type: z.literal('job.output'),
+    key,
+    runId: id,
+    instance: id.optional(),
+    node: z.string().max(JobLimits.idChars * 2).optional(),
+    stream,
+    chunk: z.string().max(JobLimits.chunkChars)
+  }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), key: key.optional() })
 ]);
 export type RelayToClientMessage = z.infer<typeof relayToClientMessage>;

@@ -6,6 +6,7 @@
  */
 import * as engine from '../engine/index.js';
 import type { EngineEvent, ProcessModel, TokenRecord, VerifyResult } from '../engine/index.js';
+import type { StepHolds } from '../runtime/Executor.js';
 import type { Clock, JobDispatcher, RunMeta } from '../runtime/ports.js';
 import type { DexieRunStore } from '../store/dexie/DexieRunStore.js';
 import type { DiagramStore } from '../store/dexie/DiagramStore.js';
@@ -19,12 +20,14 @@ import type {
   RunFilterInput,
   RunInfo,
   RunsListener,
+  JobOutputListener,
   SimulatedFailure,
   StartInput,
   Unsubscribe,
   WriteStats
 } from './api.js';
 import { measureRawWrites } from '../store/dexie/measureRawWrites.js';
+import type { JobOutputSource } from '../runtime/jobs/RemoteJobs.js';
 import { RecordFeed } from './RecordFeed.js';
 import { runDetail } from './runDetail.js';
 import { RunExecution } from './RunExecution.js';
@@ -38,6 +41,8 @@ export interface EngineHostDeps {
   bus: TabBus;
   clock: Clock;
   jobs: JobDispatcher;
+  /** Live job output from the relay (absent: subscribeJobOutput never calls back). */
+  output?: JobOutputSource;
   /** Wraps an unsubscribe function for the other side (comlink.proxy in the worker). */
   exportFunction?: (fn: Unsubscribe) => Unsubscribe;
 }
@@ -87,6 +92,7 @@ export class EngineHost implements EngineHostApi {
   async startRun(input: StartInput): Promise<{ runId: string }> {
     const xml = input.xml ?? (input.diagramId ? (await this.#deps.diagrams.get(input.diagramId))?.xml : undefined);
     if (xml === undefined) throw new Error(input.diagramId ? `no diagram ${input.diagramId}` : 'nothing to run: give XML or a diagram');
+    if (input.stepMode && !this.#deps.holds) throw new Error('step mode is not available here');
     const { model, outcome } = await this.#compile(xml);
     if (!model) throw new Error(`the diagram has problems:\n${outcome.problems.map((p) => `${p.element}: ${p.message}`).join('\n')}`);
     if (!this.#storedXml.has(model.xmlSha256)) {
@@ -98,12 +104,17 @@ export class EngineHost implements EngineHostApi {
     let locked = false;
     // A run that ends within its first step needs no lock: it is stored ended, and no tab ever
     // claims an ended run. One that goes on takes its lock before its first commit, so no other
-    // tab can claim it first.
-    const execution = this.#execution(runId, model, async (state) => {
-      if (state.status !== 'running') return;
-      await this.#lockFor(execution);
-      locked = true;
-    });
+    // tab can claim it first. A step-mode run goes on (held) even when its first step ends it.
+    const execution = this.#execution(
+      runId,
+      model,
+      async (state) => {
+        if (state.status !== 'running' && !input.stepMode) return;
+        await this.#lockFor(execution);
+        locked = true;
+      },
+      input.stepMode === true
+    );
     try {
       await execution.start({
         runId,
@@ -164,8 +175,15 @@ export class EngineHost implements EngineHostApi {
     const meta = await this.#deps.store.getRun(runId);
     if (!meta) return undefined;
     const model = await this.#model(meta.xmlSha256);
-    const state = this.#executions.get(runId)?.state ?? engine.replay(model, await this.#deps.store.records(runId));
-    return runDetail(this.#info(meta, await this.#deps.locks.held()), model, state);
+    const execution = this.#executions.get(runId);
+    const held = execution?.held;
+    // A held step's state is ahead of the chain: show what is committed.
+    const live = held ? undefined : execution?.state;
+    const state = live ?? engine.replay(model, await this.#deps.store.records(runId));
+    const detail = runDetail(this.#info(meta, await this.#deps.locks.held()), model, state);
+    if (!execution?.stepMode && !held) return detail;
+    const name = held ? nodeName(model, held.node) : undefined;
+    return { ...detail, step: held ? { held: { node: held.node, instance: held.instance, ...(name ? { name } : {}) } } : {} };
   }
 
   records(runId: string, fromSeq = 0): Promise<TokenRecord[]> {
@@ -180,6 +198,13 @@ export class EngineHost implements EngineHostApi {
       feed.close();
       this.#feeds.delete(feed);
     });
+  }
+
+  async subscribeJobOutput(runId: string, listener: JobOutputListener): Promise<Unsubscribe> {
+    if (!this.#deps.output) return this.#export(() => undefined);
+    // A page that went away without unsubscribing rejects the call: stop watching for it.
+    const off = this.#deps.output.watchOutput(runId, (chunk) => void Promise.resolve(listener(chunk)).catch(() => off()));
+    return this.#export(off);
   }
 
   async subscribeRuns(listener: RunsListener): Promise<Unsubscribe> {
@@ -222,6 +247,22 @@ export class EngineHost implements EngineHostApi {
 
   setVariables(runId: string, variables: Record<string, unknown>, scope?: string): Promise<void> {
     return this.#deliver(runId, { type: 'variables.set', variables, owner: OWNER, ...(scope === undefined ? {} : { scope }) });
+  }
+
+  stepRun(runId: string): Promise<void> {
+    return this.#stepping(runId, (execution) => execution.step());
+  }
+
+  continueRun(runId: string): Promise<void> {
+    return this.#stepping(runId, (execution) => execution.continue());
+  }
+
+  /** Step controls act on a run executing here (the tab that started or recovered it). */
+  async #stepping(runId: string, act: (execution: RunExecution) => Promise<void>): Promise<void> {
+    const execution = this.#executions.get(runId);
+    if (!execution) throw new Error(`run ${runId} is not executing in this tab: step it from the tab that runs it`);
+    await act(execution);
+    this.#changedRun(runId);
   }
 
   async resumeRun(runId: string): Promise<void> {
@@ -301,11 +342,13 @@ export class EngineHost implements EngineHostApi {
       .finally(() => this.#claimed.delete(runId));
   }
 
-  #execution(runId: string, model: ProcessModel, beforeCreate?: (state: engine.RunState) => Promise<void>): RunExecution {
+  #execution(runId: string, model: ProcessModel, beforeCreate?: (state: engine.RunState) => Promise<void>, stepMode = false): RunExecution {
     const execution = new RunExecution({
       runId,
       model,
       ...(beforeCreate ? { beforeCreate } : {}),
+      ...(this.#deps.holds ? { holds: this.#deps.holds } : {}),
+      stepMode,
       store: this.#deps.store,
       clock: this.#deps.clock,
       jobs: this.#deps.jobs,
@@ -491,4 +534,13 @@ export class EngineHost implements EngineHostApi {
   #export(fn: Unsubscribe): Unsubscribe {
     return this.#deps.exportFunction ? this.#deps.exportFunction(fn) : fn;
   }
+}
+
+/** An element's name from the model, if it has one. */
+function nodeName(model: ProcessModel, node: string): string | undefined {
+  for (const process of Object.values(model.processes)) {
+    const found = process.nodes[node];
+    if (found) return found.name;
+  }
+  return undefined;
 }

@@ -6,10 +6,11 @@
 import type { RunSummary, TokenRecord, VerifyResult } from '../engine/index.js';
 import type { FormField } from '../engine/definition/model.js';
 import type { RunMeta, RunStatus } from '../runtime/ports.js';
+import type { JobOutputChunk } from '../runtime/jobs/RemoteJobs.js';
 import type { DiagramSummary } from '../store/dexie/DiagramStore.js';
 import type { WriteStats } from '../store/dexie/DexieRunStore.js';
 
-export type { DiagramSummary, WriteStats };
+export type { DiagramSummary, JobOutputChunk, WriteStats };
 
 export interface Problem {
   element: string;
@@ -31,6 +32,8 @@ export interface StartInput {
   diagramId?: string;
   processId?: string;
   variables?: Record<string, unknown>;
+  /** Step mode: the run pauses before each element it enters (`stepRun` lets one proceed). */
+  stepMode?: boolean;
 }
 
 /** Who executes a run: this tab's worker, another tab, or nobody (finished, or no tab open). */
@@ -70,12 +73,20 @@ export interface PendingTimer {
   dueAt: number;
 }
 
+/** A run in step mode (executing in this tab) and where it is paused. */
+export interface StepInfo {
+  /** The element the run is about to enter; absent while it waits for something else (a task, a timer). */
+  held?: { node: string; name?: string; instance: string };
+}
+
 export interface RunDetail {
   run: RunInfo;
   summary: Omit<RunSummary, 'visited'>;
   userTasks: OpenUserTask[];
   jobs: WaitingJob[];
   timers: PendingTimer[];
+  /** Set while the run is in step mode. */
+  step?: StepInfo;
 }
 
 export interface ExportedChain {
@@ -88,6 +99,8 @@ export type Unsubscribe = () => void;
 export type RecordsListener = (records: TokenRecord[]) => void;
 /** Called (at most every 50 ms) with the runs that changed: created, advanced, paused, resumed, finished. */
 export type RunsListener = (runIds: string[]) => void;
+/** Live output of a run's jobs (commands on runners), as it streams; never stored. */
+export type JobOutputListener = (chunk: JobOutputChunk) => void;
 
 export interface RunFilterInput {
   status?: RunStatus | RunStatus[];
@@ -114,6 +127,8 @@ export interface EngineHostApi {
   /** Sends the run's records from `fromSeq` now and every committed one after, in seq order, once each. */
   subscribeRecords(runId: string, fromSeq: number, listener: RecordsListener): Promise<Unsubscribe>;
   subscribeRuns(listener: RunsListener): Promise<Unsubscribe>;
+  /** Live output of the run's jobs from the relay's runners (first what open jobs printed so far). */
+  subscribeJobOutput(runId: string, listener: JobOutputListener): Promise<Unsubscribe>;
   listUserTasks(runId?: string): Promise<OpenUserTask[]>;
   completeUserTask(runId: string, instance: string, variables?: Record<string, unknown>): Promise<void>;
   /** To one run, or (no runId) to every running run. */
@@ -123,6 +138,10 @@ export interface EngineHostApi {
   resolveIncident(runId: string, incident: string): Promise<void>;
   /** Edits a running run's variables (root scope unless `scope`): a `variables` record, e.g. before retrying an incident. */
   setVariables(runId: string, variables: Record<string, unknown>, scope?: string): Promise<void>;
+  /** Step mode: lets the element the run is paused before proceed; it pauses before the next one. */
+  stepRun(runId: string): Promise<void>;
+  /** Leaves step mode: what is held is committed and the run goes on freely. */
+  continueRun(runId: string): Promise<void>;
   /** Resumes a run paused by a failed write: it is recovered from its committed records. */
   resumeRun(runId: string): Promise<void>;
   exportChain(runId: string): Promise<ExportedChain>;

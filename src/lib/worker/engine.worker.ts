@@ -10,6 +10,7 @@ import { connectRelayJobs } from './connectRelayJobs.js';
 import { EngineHost } from './EngineHost.js';
 import { webLocks } from './runLocks.js';
 import { runSandboxedScript } from './sandboxScripts.js';
+import { DexieStepHolds } from './stepHolds.js';
 import { TabBus } from './TabBus.js';
 
 // Commands, HTTP calls and job types go to the relay's runners over /jobs; while the relay is
@@ -24,6 +25,8 @@ const host = new EngineHost({
   bus: new TabBus(),
   clock: new SystemClock(),
   jobs: new BrowserJobs(runSandboxedScript, remote),
+  holds: new DexieStepHolds(),
+  output: remote,
   exportFunction: (fn) => Comlink.proxy(fn)
 });
 
