@@ -1,14 +1,21 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { SyncMessageType } from '../../src/lib/protocol/syncProtocol.js';
 import { filterAwareness } from './filterAwareness.js';
+import type { RoomPolicy } from './RoomPolicy.js';
 import type { SqliteUpdateLog } from './SqliteUpdateLog.js';
 
 /** Awareness client ids one peer may speak for (a tab has one; a few cover reloads). */
 const IDS_PER_PEER = 4;
+/**
+ * Awareness clocks from here up are relay stamps (see Room#encodeAwareness); a client's own clock
+ * counts its state changes and never gets near (20 Hz for 1500 years).
+ */
+const RELAY_STAMP_FLOOR = 1e12;
 
 /** What a room needs from a connection: send frames, and a key for tracking awareness ids. */
 export interface RoomPeer {
@@ -22,6 +29,8 @@ export interface RoomOptions {
   compactAfter?: number;
   /** Called when storing an update failed: the room must close (memory would be ahead of disk). */
   onStorageFailure?: (error: unknown) => void;
+  /** Rules for what peers may write (run rooms: the executor lease), made once the doc is loaded. */
+  policy?: (doc: Y.Doc) => RoomPolicy;
 }
 
 /**
@@ -36,10 +45,13 @@ export class Room {
   /** Which peer first spoke for an awareness client id: nobody else may. */
   readonly #owners = new Map<number, RoomPeer>();
   readonly #log: SqliteUpdateLog;
+  readonly #policy: RoomPolicy | undefined;
   readonly #compactAfter: number;
   #dirty = false;
   /** Bytes of stored state (snapshot + log): the room's size as far as limits go. */
   #storedBytes = 0;
+  /** The clock last stamped on awareness entries sent to peers that do not own them (see #stamp). */
+  #lastStamp = 0;
 
   constructor(name: string, log: SqliteUpdateLog, options: RoomOptions = {}) {
     this.name = name;
@@ -64,6 +76,7 @@ export class Room {
       }
       this.#broadcast(syncFrame(update), origin);
     });
+    this.#policy = options.policy?.(this.doc);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.#onAwareness);
@@ -85,13 +98,14 @@ export class Room {
     syncProtocol.writeSyncStep1(encoder, this.doc);
     peer.send(encoding.toUint8Array(encoder));
     const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) peer.send(this.awarenessFrame(states));
+    if (states.length > 0) peer.send(this.awarenessFrame(states, peer));
   }
 
   /** Removes a peer and the awareness states it owned. */
   leave(peer: RoomPeer): void {
     const ids = this.#peers.get(peer);
     this.#peers.delete(peer);
+    this.#policy?.left(peer);
     if (!ids) return;
     for (const id of ids) this.#owners.delete(id);
     const present = [...ids].filter((id) => this.awareness.getStates().has(id));
@@ -109,14 +123,25 @@ export class Room {
 
   /** Applies a VALIDATED update from `peer`; the doc's update event stores and forwards it. */
   applyUpdate(peer: RoomPeer, update: Uint8Array): void {
+    const admission = this.#policy?.admit(peer, update);
+    if (admission && !admission.ok) {
+      // Dropped before storing or forwarding; the peer learns why (y-protocols auth message).
+      peer.send(deniedFrame(admission.reason));
+      return;
+    }
     Y.applyUpdate(this.doc, update, peer);
+    this.#policy?.applied(peer);
   }
 
   /** Applies a peer's awareness entries for ids it owns (or may claim); drops the rest. */
   applyAwareness(peer: RoomPeer, update: Uint8Array): void {
     const owned = this.#peers.get(peer);
     if (!owned) return;
-    const filtered = filterAwareness(update, (id) => {
+    const filtered = filterAwareness(update, (id, clock) => {
+      // y-websocket re-broadcasts EVERY awareness change, including the entries we sent it about
+      // others: those carry our stamps and are dropped (a peer relaying a departed colleague's
+      // removal would otherwise claim that id and lock its owner out when it comes back).
+      if (clock >= RELAY_STAMP_FLOOR) return false;
       const owner = this.#owners.get(id);
       if (owner === peer) return true;
       // A reconnect of the same user may arrive before its old socket is closed: the id moves to
@@ -131,11 +156,9 @@ export class Room {
     if (filtered.clientIds.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered.update, peer);
   }
 
-  awarenessFrame(clients: number[]): Uint8Array {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, SyncMessageType.awareness);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
-    return encoding.toUint8Array(encoder);
+  /** An awareness frame for `to` with the current states of `clients` (see #encodeAwareness on clocks). */
+  awarenessFrame(clients: number[], to?: RoomPeer): Uint8Array {
+    return this.#encodeAwareness(clients, this.#stamp(), to);
   }
 
   /** Merges the log into one snapshot row (in one transaction). */
@@ -158,8 +181,45 @@ export class Room {
   }
 
   #onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
-    this.#broadcast(this.awarenessFrame([...added, ...updated, ...removed]), undefined);
+    const clients = [...added, ...updated, ...removed];
+    const stamp = this.#stamp();
+    const shared = this.#encodeAwareness(clients, stamp, undefined);
+    for (const [peer, owned] of this.#peers) {
+      peer.send(clients.some((id) => owned.has(id)) ? this.#encodeAwareness(clients, stamp, peer) : shared);
+    }
+    // A removed entry is forgotten here: its owner's re-announce after a reconnect carries the SAME
+    // clock (y-websocket does not bump it), which y-protocols would otherwise drop as "not newer".
+    for (const id of removed) this.awareness.meta.delete(id);
   };
+
+  /**
+   * Awareness clocks as peers see them. y-protocols keeps a removed peer's clock and ignores any
+   * entry that is not newer, and a y-websocket client removes everyone else on disconnect WITHOUT
+   * bumping their clocks; replaying states to it after a reconnect with the owners' own (unchanged)
+   * clocks would be ignored, so a collaborator's cursor never came back. So every entry sent to a
+   * peer that does not own it carries a relay stamp, strictly increasing and above any stamp of an
+   * earlier relay process (wall-clock milliseconds); the owner gets its own clock back (an echo it
+   * ignores, but that keeps its connection alive).
+   */
+  #encodeAwareness(clients: number[], stamp: number, to: RoomPeer | undefined): Uint8Array {
+    const own = to ? this.#peers.get(to) : undefined;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, SyncMessageType.awareness);
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, clients.length);
+    for (const id of clients) {
+      encoding.writeVarUint(inner, id);
+      encoding.writeVarUint(inner, own?.has(id) ? (this.awareness.meta.get(id)?.clock ?? 0) : stamp);
+      encoding.writeVarString(inner, JSON.stringify(this.awareness.getStates().get(id) ?? null));
+    }
+    encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
+    return encoding.toUint8Array(encoder);
+  }
+
+  #stamp(): number {
+    this.#lastStamp = Math.max(this.#lastStamp + 1, Date.now(), RELAY_STAMP_FLOOR);
+    return this.#lastStamp;
+  }
 
   #broadcast(frame: Uint8Array, except: unknown): void {
     for (const peer of this.#peers.keys()) if (peer !== except) peer.send(frame);
@@ -170,6 +230,13 @@ export class Room {
 export function readSyncPayload(decoder: decoding.Decoder): { step: number; payload: Uint8Array } {
   const step = decoding.readVarUint(decoder);
   return { step, payload: decoding.readVarUint8Array(decoder) };
+}
+
+function deniedFrame(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, SyncMessageType.auth);
+  authProtocol.writePermissionDenied(encoder, reason);
+  return encoding.toUint8Array(encoder);
 }
 
 function syncFrame(update: Uint8Array): Uint8Array {

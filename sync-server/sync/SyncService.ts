@@ -4,6 +4,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { roomNameSchema, SyncCloseCode, type TokenClaims } from '../../src/lib/protocol/syncProtocol.js';
 import { refuseUpgrade, type UpgradeHandler } from '../upgradeRouter.js';
 import { Room } from './Room.js';
+import { runRoomPolicyFor } from './RunRoomPolicy.js';
 import type { SqliteUpdateLog } from './SqliteUpdateLog.js';
 import { defaultConnectionLimits, SyncConnection, type ConnectionLimits } from './SyncConnection.js';
 import { checkToken } from './tokens.js';
@@ -25,6 +26,8 @@ export interface SyncServiceOptions {
   /** Worker threads decoding updates (a stuck one delays only what is queued on it). */
   decodeWorkers?: number;
   limits?: Partial<ConnectionLimits>;
+  /** How long a run's executor keeps its lease after its connection went away (ms). */
+  runLeaseGraceMs?: number;
 }
 
 export interface SyncService {
@@ -59,6 +62,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     if (!entry) {
       const room = new Room(name, options.log, {
         compactAfter: options.compactAfter,
+        policy: runRoomPolicyFor(name, options.runLeaseGraceMs === undefined ? {} : { graceMs: options.runLeaseGraceMs }),
         onStorageFailure: (error) => {
           logLine(`sync: storing an update of ${name} failed (${String(error)}); closing the room`);
           closeRoom(name, false);
