@@ -200,12 +200,10 @@ describe('tests/collab: two Chromium profiles co-edit one diagram through a real
     expect(diagramUrl).toContain('/diagrams/');
   });
 
-  // KNOWN ISSUE (issue 7 follow-up): after B's offline/online cycle, A sometimes never receives one
-  // collaborator's awareness (about half the runs here): the y-websocket client marks peers removed
-  // with a higher awareness clock on disconnect, and the relay's join replay carries the old clock,
-  // so an entry can stay hidden until its owner renews it. Skipped until the relay or the binding
-  // re-announces presence after a reconnect; the cursors themselves work (see the screenshots).
-  it.skip("A sees the cursor of B, who went offline and came back", async () => {
+  // Regression: after B's offline/online cycle A used to miss B's cursor (stale awareness clocks,
+  // and B's provider relaying A's removal let B claim A's id on the relay); tests/relayPresence
+  // reproduces both deterministically, Room#encodeAwareness explains the fix.
+  it("A sees the cursor of B, who went offline and came back", async () => {
     // given B points at the canvas, moving as people do
     const pointAt = async () => {
       const box = (await b.locator('.canvas').boundingBox())!;

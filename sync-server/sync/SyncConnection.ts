@@ -130,7 +130,7 @@ export class SyncConnection implements RoomPeer {
         this.#room.applyAwareness(this, decoding.readVarUint8Array(decoder));
         return;
       case SyncMessageType.queryAwareness:
-        this.send(this.#room.awarenessFrame([...this.#room.awareness.getStates().keys()]));
+        this.send(this.#room.awarenessFrame([...this.#room.awareness.getStates().keys()], this));
         return;
       case SyncMessageType.auth:
         return;

@@ -11,11 +11,11 @@ export const AWARENESS_LIMITS = {
 export class AwarenessRefusedError extends Error {}
 
 /**
- * Re-encodes an untrusted awareness update keeping only entries whose client id `mayUse` allows
+ * Re-encodes an untrusted awareness update keeping only entries whose client id (and clock) `mayUse` allows
  * (a peer may speak for its own ids, never for another peer's). Throws AwarenessRefusedError on
  * too many entries or an oversized state, and lib0/JSON errors on malformed bytes.
  */
-export function filterAwareness(update: Uint8Array, mayUse: (clientId: number) => boolean): { update: Uint8Array; clientIds: number[] } {
+export function filterAwareness(update: Uint8Array, mayUse: (clientId: number, clock: number) => boolean): { update: Uint8Array; clientIds: number[] } {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
   if (count > AWARENESS_LIMITS.entries) throw new AwarenessRefusedError(`awareness message with ${count} entries`);
@@ -26,7 +26,7 @@ export function filterAwareness(update: Uint8Array, mayUse: (clientId: number) =
     const state = decoding.readVarString(decoder);
     if (state.length > AWARENESS_LIMITS.stateChars) throw new AwarenessRefusedError('awareness state too large');
     JSON.parse(state);
-    if (mayUse(clientId)) kept.push({ clientId, clock, state });
+    if (mayUse(clientId, clock)) kept.push({ clientId, clock, state });
   }
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, kept.length);
