@@ -41,6 +41,8 @@ export interface EngineHostDeps {
   bus: TabBus;
   clock: Clock;
   jobs: JobDispatcher;
+  /** Where step-mode runs keep their flag and held records (without it, step mode is refused). */
+  holds?: StepHolds;
   /** Live job output from the relay (absent: subscribeJobOutput never calls back). */
   output?: JobOutputSource;
   /** Wraps an unsubscribe function for the other side (comlink.proxy in the worker). */

@@ -5,7 +5,7 @@
  */
 import type { ProcessModel, RunState, StartCommand, TokenRecord, Effect, EngineEvent } from '../engine/index.js';
 import * as engine from '../engine/index.js';
-import { Executor } from '../runtime/Executor.js';
+import { Executor, type HeldAt, type StepHolds } from '../runtime/Executor.js';
 import type { Clock, JobDispatcher, RunStore } from '../runtime/ports.js';
 
 export interface RunExecutionDeps {
@@ -19,6 +19,10 @@ export interface RunExecutionDeps {
   onPaused(message: string): void;
   /** Before the first step is committed (see ExecutorOptions.beforeCreate). */
   beforeCreate?: (state: RunState) => Promise<void>;
+  /** Start in step mode (a recovered run reads its mode from `holds`). */
+  stepMode?: boolean;
+  /** Where step-mode runs keep their flag and held records. */
+  holds?: StepHolds;
 }
 
 export class RunExecution {
@@ -48,6 +52,26 @@ export class RunExecution {
     }
   }
 
+  /** True while the run pauses before each element. */
+  get stepMode(): boolean {
+    return this.#executor?.stepMode ?? false;
+  }
+
+  /** Where a step-mode run is paused, if it is. */
+  get held(): HeldAt | undefined {
+    return this.#executor?.held;
+  }
+
+  /** Step mode: lets the held element proceed (the run pauses before the next one). */
+  step(): Promise<void> {
+    return this.#running().step();
+  }
+
+  /** Leaves step mode: the run goes on freely. */
+  continue(): Promise<void> {
+    return this.#running().continue();
+  }
+
   async start(cmd: StartCommand): Promise<void> {
     await this.#open().start(cmd);
   }
@@ -55,13 +79,21 @@ export class RunExecution {
   async recover(): Promise<void> {
     const executor = this.#open();
     const state = await executor.recover(this.runId);
-    if (state.status !== 'running') this.#finish();
+    if (state.status !== 'running' && !executor.held) this.#finish();
   }
 
   dispatch(event: EngineEvent): Promise<RunState> {
-    if (this.#paused) return Promise.reject(new Error(`run ${this.runId} is paused: ${this.#paused}`));
-    if (!this.#executor) return Promise.reject(new Error(`run ${this.runId} is not executing`));
-    return this.#executor.dispatch(event);
+    try {
+      return this.#running().dispatch(event);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #running(): Executor<RunState> {
+    if (this.#paused) throw new Error(`run ${this.runId} is paused: ${this.#paused}`);
+    if (!this.#executor) throw new Error(`run ${this.runId} is not executing`);
+    return this.#executor;
   }
 
   /** Forgets the in-memory state and continues from the committed records. */
@@ -90,7 +122,7 @@ export class RunExecution {
 
   #open(): Executor<RunState> {
     this.close();
-    const { model, clock, jobs, beforeCreate } = this.#deps;
+    const { model, clock, jobs, beforeCreate, holds, stepMode } = this.#deps;
     const executor = new Executor<RunState>({
       engine,
       model,
@@ -98,11 +130,13 @@ export class RunExecution {
       clock,
       jobs,
       newId,
-      ...(beforeCreate ? { beforeCreate } : {})
+      ...(beforeCreate ? { beforeCreate } : {}),
+      ...(holds ? { holds } : {}),
+      ...(stepMode ? { stepMode } : {})
     });
-    executor.subscribe(({ state, records, effects }) => {
+    executor.subscribe(({ state, records, effects, partial }) => {
       this.#deps.onStep(records, effects);
-      if (state.status !== 'running') this.#finish();
+      if (state.status !== 'running' && !partial) this.#finish();
     });
     this.#executor = executor;
     return executor;
