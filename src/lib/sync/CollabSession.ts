@@ -12,10 +12,11 @@ import { generateXml } from './generateXml.js';
 import { seedFromXml } from './seedFromXml.js';
 import CollabBinding from './binding/CollabBinding.js';
 import { Presence } from './presence/Presence.js';
+import { mintToken, RelayAccess, TokenKeeper, type Role } from './relayAccess.js';
 import { loadUser, type CollabUser } from './userSettings.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-js Modeler is untyped here */
-export type Role = 'view' | 'edit';
+export type { Role } from './relayAccess.js';
 export type ConnectionStatus = 'offline' | 'connecting' | 'syncing' | 'online';
 
 export interface CollabOptions {
@@ -39,6 +40,8 @@ export class CollabSession {
   presence: Presence | undefined;
   role: Role;
   #idb: IndexeddbPersistence | undefined;
+  /** Renews the relay token on expiry; says why when access cannot be restored. */
+  tokens: TokenKeeper | undefined;
   /** No relay token (e.g. `npm run dev`): the editor stays local-only, as without collaboration. */
   localOnly = false;
   #importing = false;
@@ -69,6 +72,11 @@ export class CollabSession {
     return provider.synced ? 'online' : 'syncing';
   }
 
+  /** Why the relay refuses this session (expired link, another diagram's link); shown in the collab bar. */
+  get accessProblem(): string | undefined {
+    return this.tokens?.problem;
+  }
+
   /** Local edits the relay may not have yet (the provider is not synced, or is disconnected). */
   get pendingChanges(): boolean {
     return this.status !== 'online' && this.#dirty;
@@ -83,7 +91,8 @@ export class CollabSession {
   #emit = (): void => this.#listeners.forEach((l) => l());
 
   async #start(): Promise<void> {
-    const token = this.options.token ?? (await mintToken(this.options.relayUrl, this.room, this.role, this.user.id));
+    const access = new RelayAccess({ relayUrl: this.options.relayUrl, room: this.room, role: this.role, sub: this.user.id, linkToken: this.options.token });
+    const token = await access.first();
     if (!token) {
       this.localOnly = true;
       this.#emit();
@@ -93,6 +102,7 @@ export class CollabSession {
     await this.#idb.whenSynced;
     const url = `${this.options.relayUrl.replace(/^http/, 'ws')}/sync`;
     this.provider = new WebsocketProvider(url, this.room, this.doc, { params: { token }, maxBackoffTime: 2500 });
+    this.tokens = new TokenKeeper(this.provider, access, this.#emit);
     this.provider.on('status', this.#emit);
     this.provider.on('sync', (synced: boolean) => {
       if (synced) this.#dirty = false;
@@ -166,6 +176,7 @@ export class CollabSession {
   }
 
   destroy(): void {
+    this.tokens?.stop();
     this.presence?.destroy();
     this.binding.unbind();
     this.provider?.destroy();
@@ -178,15 +189,4 @@ function cloneMap(map: Y.Map<unknown>): Y.Map<unknown> {
   const copy = new Y.Map<unknown>();
   for (const [key, value] of map) copy.set(key, value instanceof Y.Map ? cloneMap(value) : value);
   return copy;
-}
-
-export async function mintToken(relayUrl: string, room: string, role: Role, sub: string): Promise<string | undefined> {
-  try {
-    const response = await fetch(`${relayUrl}/api/token?${new URLSearchParams({ room, role, sub })}`);
-    if (!response.ok) return undefined;
-    const body = (await response.json()) as { ok: boolean; token?: string };
-    return body.ok ? body.token : undefined;
-  } catch {
-    return undefined;
-  }
 }
