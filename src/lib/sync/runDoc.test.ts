@@ -12,7 +12,7 @@ describe('sync/runDoc', () => {
     const seen: string[] = [];
     handleIntents(executor, (intent) => seen.push(intent.id), new Set(['old']));
     // when the collaborator completes a user task twice (a double click) and retries an incident
-    const intent = (id: string, kind: RunIntent['kind']): RunIntent => ({ id, kind, node: 'Review', by: 'bob', at: 1 });
+    const intent = (id: string, kind: RunIntent['kind']): RunIntent => ({ id, kind, node: 'Review', instance: 'inst1', by: 'bob', at: 1 });
     postIntent(collaborator, intent('old', 'task.complete'));
     postIntent(collaborator, intent('i1', 'task.complete'));
     postIntent(collaborator, intent('i1', 'task.complete'));

@@ -1,0 +1,92 @@
+/**
+ * A connection to a run room ("run:<id>") on the relay: a fresh Y.Doc (no IndexedDB copy — the
+ * executor's store is the run's truth, and a replica re-syncs in one round trip) and the
+ * y-websocket provider, with the relay's refusals (y-protocols auth "permission denied")
+ * surfaced instead of only logged.
+ */
+import * as authProtocol from 'y-protocols/auth';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type * as decoding from 'lib0/decoding';
+
+export type RunRoomStatus = 'connecting' | 'online' | 'offline';
+
+const MESSAGE_AUTH = 2;
+
+export class RunRoomConnection {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  /** The relay's reasons for updates of ours it dropped, newest last. */
+  readonly denied: string[] = [];
+  #listeners = new Set<() => void>();
+
+  constructor(relayUrl: string, runId: string, token: string) {
+    const url = `${relayUrl.replace(/^http/, 'ws')}/sync`;
+    this.provider = new WebsocketProvider(url, `run:${runId}`, this.doc, { params: { token }, maxBackoffTime: 2500 });
+    this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder: decoding.Decoder) => {
+      authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) => {
+        this.denied.push(reason);
+        this.#emit();
+      });
+    };
+    this.provider.on('status', this.#emit);
+    this.provider.on('sync', this.#emit);
+    this.doc.on('update', this.#emit);
+  }
+
+  /** Opens a run room with a token from a link, or one the loopback relay mints for `user`. */
+  static async open(relayUrl: string, runId: string, options: { token?: string; user: string }): Promise<RunRoomConnection | undefined> {
+    const token = options.token ?? (await mintRunToken(relayUrl, runId, 'run', options.user));
+    return token ? new RunRoomConnection(relayUrl, runId, token) : undefined;
+  }
+
+  get status(): RunRoomStatus {
+    if (this.provider.wsconnected) return this.provider.synced ? 'online' : 'connecting';
+    return this.provider.wsconnecting ? 'connecting' : 'offline';
+  }
+
+  /** Resolves once the doc holds what the relay has (after each reconnect, `onSynced` fires again). */
+  whenSynced(): Promise<void> {
+    if (this.provider.synced) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (synced: boolean) => {
+        if (!synced) return;
+        this.provider.off('sync', done);
+        resolve();
+      };
+      this.provider.on('sync', done);
+    });
+  }
+
+  onSynced(listener: () => void): () => void {
+    const handler = (synced: boolean) => synced && listener();
+    this.provider.on('sync', handler);
+    return () => this.provider.off('sync', handler);
+  }
+
+  /** Called on every change: doc updates, connection status, refusals. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit = (): void => this.#listeners.forEach((listener) => listener());
+
+  destroy(): void {
+    this.#listeners.clear();
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+}
+
+/** A run-room token from the loopback relay's /api/token (undefined when it does not mint here). */
+export async function mintRunToken(relayUrl: string, runId: string, role: 'view' | 'run', sub: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${relayUrl}/api/token?${new URLSearchParams({ room: `run:${runId}`, role, sub })}`);
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { ok?: boolean; token?: string };
+    return body.ok && typeof body.token === 'string' ? body.token : undefined;
+  } catch {
+    return undefined;
+  }
+}
