@@ -299,6 +299,27 @@ describe('tests/runners (tessera runner processes over /jobs)', () => {
     expect(run.executor.summary().variables).toMatchObject({ out: { exitCode: 0, stdout: 'started\ndone\n' } });
     expect(completions(await run.records(), 'T')[0]?.owner).toBe('runner:B2');
   }, 30_000);
+
+  it('a runner SIGKILLed mid-job leaves no processes behind: its job, and what the job started, die with it', async () => {
+    // the only runner connected: the job must be A3's
+    await Promise.all(children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))));
+    const a = await runnerProcess('A3', 'node');
+    const pids = new Promise<number[]>((resolve) => {
+      const off = hub.onOutput((_run, _key, _stream, chunk) => {
+        const match = /pids (\d+) (\d+)/.exec(chunk);
+        if (match) (off(), resolve([Number(match[1]), Number(match[2])]));
+      });
+    });
+    // given a job whose command started a child of its own, both running for a minute
+    const script = "const c = require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' }); console.log('pids ' + process.pid + ' ' + c.pid); setTimeout(() => {}, 60000)";
+    await startRun(oneTask('', 'node', '-e', script), hub.dispatcher(), 'orphans1');
+    const [job, grandchild] = await pids;
+    expect(alive(job!) && alive(grandchild!)).toBe(true);
+    // when its runner is SIGKILLed (no handler runs)
+    a.kill('SIGKILL');
+    // then neither survives (the runner's watchdog kills the group: SIGTERM, SIGKILL after 500 ms)
+    await expect.poll(() => [job!, grandchild!].filter(alive), { timeout: 10_000, interval: 100 }).toEqual([]);
+  }, 30_000);
 });
 
 function alive(pid: number): boolean {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedCommand } from '../../engine/effects.js';
+import { groupWatchdog } from './groupWatchdog.js';
 import { KILL_GRACE_MS, killProcessGroup, signalGroup } from './killProcessGroup.js';
 import { LiveOutput } from './LiveOutput.js';
 import { OutputCollector } from './OutputCollector.js';
@@ -84,16 +85,20 @@ function supervise(command: PreparedCommand, cwd: string, opts: RunCommandOption
   } catch (error) {
     return Promise.resolve({ status: 'spawn-failed', reason: messageOf(error) });
   }
+  const pgid = child.pid;
+  // If this process dies (even by SIGKILL), the watchdog ends the job's group.
+  if (pgid !== undefined) groupWatchdog.add(pgid);
   return new Promise((resolve) => {
     let stopReason: 'timeout' | 'cancelled' | undefined;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let closeTimer: NodeJS.Timeout | undefined;
+    let killing: Promise<void> | undefined;
     let done = false;
 
     const stop = (reason: 'timeout' | 'cancelled'): void => {
       if (stopReason !== undefined || exit !== undefined || child.pid === undefined) return;
       stopReason = reason;
-      void killProcessGroup(child.pid);
+      killing = killProcessGroup(child.pid);
     };
     const onAbort = (): void => stop('cancelled');
     const timer = setTimeout(() => stop('timeout'), command.timeoutMs);
@@ -106,6 +111,8 @@ function supervise(command: PreparedCommand, cwd: string, opts: RunCommandOption
       clearTimeout(closeTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       for (const view of lives) view?.end();
+      // Watched until the runner's own kill of the group (if any) is through.
+      if (pgid !== undefined) void (killing ?? Promise.resolve()).then(() => groupWatchdog.remove(pgid));
       resolve(outcome);
     };
     const captured = (): Captured => ({
@@ -134,7 +141,7 @@ function supervise(command: PreparedCommand, cwd: string, opts: RunCommandOption
       exit = { code, signal };
       const pid = child.pid;
       // Background jobs the command left behind keep the pipes open; end them with the job.
-      if (pid !== undefined && stopReason === undefined && signalGroup(pid, 0)) void killProcessGroup(pid);
+      if (pid !== undefined && stopReason === undefined && signalGroup(pid, 0)) killing = killProcessGroup(pid);
       closeTimer = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
