@@ -1,20 +1,20 @@
 /**
  * The Tessera editor: bpmn-js's Modeler (palette, context pad, keyboard on the canvas, drill-down
- * into sub-processes) plus the minimap, longer ids and our problem markers (engine and bpmnlint
- * problems, see lint/lintDefinitions.ts), with the
+ * into sub-processes) plus the minimap (rebuilt after an import's first paint), longer ids and
+ * our problem markers (engine and bpmnlint problems, see lint/lintDefinitions.ts), with the
  * `tessera:` and `zeebe:` moddle extensions.
  */
 import Modeler from 'bpmn-js/lib/Modeler';
-import minimapModule from 'diagram-js-minimap';
 import { moddleExtensions } from './moddleExtensions.js';
 import idEntropyModule from './features/id-entropy/index.js';
 import problemMarkersModule from './features/problem-markers/index.js';
+import minimapAfterPaintModule from './features/minimap-after-paint/index.js';
 
 export function createModeler(container: HTMLElement): Modeler {
   return new Modeler({
     container,
     moddleExtensions,
-    additionalModules: [idEntropyModule, minimapModule, problemMarkersModule]
+    additionalModules: [idEntropyModule, minimapAfterPaintModule, problemMarkersModule]
   });
 }
 
