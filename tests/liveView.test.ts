@@ -48,6 +48,8 @@ describe('tests/liveView: live token view, inbox, timeline, verify, dashboard in
     await dialog.getByText('Amount is required').waitFor();
     await dialog.getByLabel('Amount').fill('250');
     await dialog.getByRole('button', { name: 'Start run' }).click();
+    // the editor's canvas switches to monitoring mode; its link opens the run's page
+    await page.getByTestId('editor-run-view').getByRole('link', { name: 'Open run page' }).click();
     await page.waitForURL(/\/runs\/[^/]+$/, { timeout: 15_000, waitUntil: 'commit' }).catch(async (error: unknown) => {
       await page.screenshot({ path: `${shots}/live-view-start-failed.png` });
       throw error;
