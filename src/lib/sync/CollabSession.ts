@@ -7,7 +7,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { LOCAL_ORIGIN, readMeta } from './doc.js';
+import { authorOf, elementsOf, LOCAL_ORIGIN, readMeta, type Author } from './doc.js';
 import { generateXml } from './generateXml.js';
 import { seedFromXml } from './seedFromXml.js';
 import CollabBinding from './binding/CollabBinding.js';
@@ -116,6 +116,7 @@ export class CollabSession {
       }
     });
     const binding = this.binding;
+    binding.author = { id: this.user.id, name: this.user.name };
     if (!readMeta(this.doc)) {
       if (this.options.creator && this.role === 'edit') {
         const { xml } = await this.modeler.saveXML();
@@ -132,7 +133,7 @@ export class CollabSession {
     binding.bind(this.doc);
     // Open file / restore version import whole XML: that replaces the shared diagram (one transaction).
     this.modeler.get('eventBus').on('import.done', (event: { error?: unknown }) => {
-      if (this.#importing || event.error || this.role !== 'edit' || !binding.doc) return;
+      if (this.#importing || binding.rebuilding || event.error || this.role !== 'edit' || !binding.doc) return;
       void this.modeler.saveXML().then(({ xml }: { xml: string }) => this.#replaceWith(xml));
     });
     if (this.provider) this.presence = new Presence(this.modeler, this.provider.awareness, this.user);
@@ -163,6 +164,17 @@ export class CollabSession {
         resolve();
       });
     });
+  }
+
+  /** Who last changed element `id` (its shared entry's `by`), for the "changed by X" hint. */
+  changedBy(id: string): Author | undefined {
+    return this.binding.doc ? authorOf(elementsOf(this.doc).get(id)) : undefined;
+  }
+
+  /** Renames the local user for presence and for the "changed by" of later edits. */
+  setUser(user: CollabUser): void {
+    this.binding.author = { id: user.id, name: user.name };
+    this.presence?.setUser(user);
   }
 
   /** An invite link to this diagram with a token of `role` (minted by the loopback relay). */

@@ -59,6 +59,18 @@ export interface PlaneInfo {
   name?: string;
 }
 
+/** Who last changed an element (entry field `by`, written with each local change): "changed by X". */
+export interface Author {
+  id: string;
+  name: string;
+}
+
+/** The author of the newest local change to `entry` that a client recorded, if any. */
+export function authorOf(entry: Y.Map<unknown> | undefined): Author | undefined {
+  const by = entry?.get('by') as Partial<Author> | undefined;
+  return by && typeof by.id === 'string' && typeof by.name === 'string' ? { id: by.id, name: by.name } : undefined;
+}
+
 const FIELDS = ['type', 'parent', 'slot', 'z', 'name', 'source', 'target', 'host', 'bounds', 'waypoints', 'label', 'di', 'ext'] as const;
 
 export const elementsOf = (doc: Y.Doc): Y.Map<Y.Map<unknown>> => doc.getMap('elements');

@@ -5,9 +5,12 @@
  * text; per-user undo with a Y.UndoManager bound to the editor's undo/redo actions.
  */
 import * as Y from 'yjs';
-import { elementsOf, LOCAL_ORIGIN, writeElement } from '../doc.js';
+import { elementsOf, LOCAL_ORIGIN, metaOf, readMeta, writeElement, type Author } from '../doc.js';
+import { generateXml } from '../generateXml.js';
+import type { ModdleObject } from '../moddleJson.js';
 import { applyRemote, parseExtensions, type Services } from './applyRemote.js';
 import { ensureAncestors, ownerOf, snapshotOfElement, type DiagramElement } from './captureLocal.js';
+import { structureDiffers } from './structure.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-js services are untyped here */
 export default class CollabBinding {
@@ -17,7 +20,13 @@ export default class CollabBinding {
   undoManager: Y.UndoManager | undefined;
   /** Lines of what the post-apply repair had to put back (for tests and the console). */
   readonly repairs: string[] = [];
+  /** Who local edits are recorded as (`by` on each entry they change: "changed by X"). */
+  author: Author | undefined;
+  /** Canvas rebuilds from the doc for remote pool/lane/root changes (for tests and the console). */
+  rebuilds = 0;
   #applying = false;
+  #rebuilding = false;
+  #flushing = false;
   #busy = 0;
   #pending = new Set<string>();
   #frame = 0;
@@ -44,6 +53,11 @@ export default class CollabBinding {
     return this.#applying;
   }
 
+  /** True while the canvas is re-imported from the doc (not a user's Open file). */
+  get rebuilding(): boolean {
+    return this.#rebuilding;
+  }
+
   /** Starts binding the (already imported) canvas to `doc`. */
   bind(doc: Y.Doc): void {
     this.unbind();
@@ -58,7 +72,8 @@ export default class CollabBinding {
       this.#schedule();
     };
     elements.observeDeep(observer);
-    this.undoManager = new Y.UndoManager(elements, { trackedOrigins: new Set([LOCAL_ORIGIN]), captureTimeout: 300 });
+    // meta too: the main plane follows the root when a pool makes the diagram a collaboration.
+    this.undoManager = new Y.UndoManager([elements, metaOf(doc)], { trackedOrigins: new Set([LOCAL_ORIGIN]), captureTimeout: 300 });
     const actions = this.injector.get('editorActions', false);
     const previous = actions ? { undo: actions._actions.undo, redo: actions._actions.redo } : undefined;
     if (actions) {
@@ -87,6 +102,8 @@ export default class CollabBinding {
     if (this.#applying || !this.doc) return;
     const registry = this.injector.get('elementRegistry');
     const elements = elementsOf(this.doc);
+    const doc = this.doc;
+    const definitions = this.#definitions();
     this.doc.transact(() => {
       const seen = new Set<string>();
       for (const element of changed) {
@@ -94,14 +111,22 @@ export default class CollabBinding {
         if (!owner || seen.has(owner.id)) continue;
         seen.add(owner.id);
         const id = owner.businessObject.id;
-        if (!registry.get(owner.id)) {
+        // A process that stopped being the canvas root (the first pool made the diagram a
+        // collaboration) is still in the model, as that pool's process.
+        const inModel = registry.get(owner.id) || (!owner.parent && definitions?.rootElements?.includes(owner.businessObject));
+        if (!inModel) {
           elements.delete(id);
           continue;
         }
         ensureAncestors(elements, owner.businessObject);
-        writeElement(elements, id, snapshotOfElement(elements, owner));
+        if (writeElement(elements, id, snapshotOfElement(elements, owner)) && this.author) elements.get(id)!.set('by', this.author);
       }
+      syncMainPlane(doc, definitions);
     }, LOCAL_ORIGIN);
+  }
+
+  #definitions(): ModdleObject | undefined {
+    return this.injector.get('bpmnjs', false)?.getDefinitions?.();
   }
 
   #schedule(): void {
@@ -115,9 +140,21 @@ export default class CollabBinding {
 
   /** Applies pending remote changes now (deferred while dragging or editing text). */
   async flush(): Promise<void> {
-    if (!this.doc || this.#busy > 0 || this.#pending.size === 0) return;
+    if (!this.doc || this.#busy > 0 || this.#pending.size === 0 || this.#flushing) return;
     const ids = this.#pending;
     this.#pending = new Set();
+    const definitions = this.#definitions();
+    if (structureDiffers(elementsOf(this.doc), definitions, ids, mainPlaneElement(definitions), readMeta(this.doc)?.planes[0]?.element)) {
+      this.#flushing = true;
+      try {
+        await this.#rebuild();
+      } finally {
+        this.#flushing = false;
+      }
+      this.eventBus.fire('collab.applied', { ids: [...ids] });
+      this.#schedule();
+      return;
+    }
     const services: Services = Object.fromEntries(
       ['elementRegistry', 'modeling', 'elementFactory', 'bpmnFactory', 'canvas', 'moddle'].map((name) => [name, this.injector.get(name)])
     ) as unknown as Services;
@@ -136,4 +173,41 @@ export default class CollabBinding {
     this.eventBus.fire('collab.applied', { ids: [...ids] });
     this.#schedule();
   }
+
+  /** Re-imports the canvas from the doc, keeping viewport and selection; undo lives in Y, so it survives. */
+  async #rebuild(): Promise<void> {
+    const doc = this.doc!;
+    const canvas = this.injector.get('canvas');
+    const selection = this.injector.get('selection', false);
+    const { x, y, width, height } = canvas.viewbox();
+    const selected: string[] = selection?.get().map((e: { id: string }) => e.id) ?? [];
+    this.#applying = true;
+    this.#rebuilding = true;
+    try {
+      await this.injector.get('bpmnjs').importXML(await generateXml(doc));
+      this.rebuilds++;
+    } catch (error) {
+      console.error('[collab] rebuilding the canvas from the shared doc failed', error);
+    } finally {
+      this.#applying = false;
+      this.#rebuilding = false;
+    }
+    canvas.viewbox({ x, y, width, height });
+    const registry = this.injector.get('elementRegistry');
+    selection?.select(selected.map((id) => registry.get(id)).filter(Boolean));
+  }
+}
+
+/** The element the local main diagram plane shows (the process, or the collaboration once pools exist). */
+function mainPlaneElement(definitions: ModdleObject | undefined): string | undefined {
+  return definitions?.diagrams?.[0]?.plane?.bpmnElement?.id;
+}
+
+/** Keeps the doc's main plane on the canvas's root: it changes when the first pool is added or the last removed. */
+function syncMainPlane(doc: Y.Doc, definitions: ModdleObject | undefined): void {
+  const root = mainPlaneElement(definitions);
+  const meta = readMeta(doc);
+  const main = meta?.planes[0];
+  if (!root || !meta || !main || main.element === root) return;
+  metaOf(doc).set('planes', [{ ...main, element: root }, ...meta.planes.slice(1)]);
 }

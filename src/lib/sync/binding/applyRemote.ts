@@ -84,9 +84,8 @@ export function applyRemote(services: Services, elements: Y.Map<Y.Map<unknown>>,
 }
 
 function create(services: Services, id: string, snapshot: ElementSnapshot, ext: ModdleObject | undefined): boolean {
-  const { elementRegistry: registry, modeling, elementFactory, bpmnFactory, canvas } = services;
-  const root = canvas.getRootElement() as Shape;
-  const parent: Shape | undefined = snapshot.parent === root.businessObject.id ? root : registry.get(snapshot.parent) ?? registry.get(`${snapshot.parent}_plane`);
+  const { elementRegistry: registry, modeling, elementFactory, bpmnFactory } = services;
+  const parent = containerShape(services, snapshot.parent);
   if (!parent) return false;
   const bo = bpmnFactory.create(snapshot.type, { id });
   hydrate(services, bo, snapshot, ext);
@@ -109,6 +108,19 @@ function create(services: Services, id: string, snapshot: ElementSnapshot, ext: 
   return true;
 }
 
+/**
+ * The shape that holds children of semantic parent `id`: the root, the element's shape, a drilled-down
+ * sub-process plane, or the pool whose process it is (flow nodes of a pool live in its process).
+ */
+function containerShape(services: Services, id: string, planes = true): Shape | undefined {
+  const { elementRegistry: registry, canvas } = services;
+  const root = canvas.getRootElement() as Shape;
+  if (id === root.businessObject.id) return root;
+  const own = registry.get(id) ?? (planes ? registry.get(`${id}_plane`) : undefined);
+  if (own) return own;
+  return registry.find((e: Shape) => e.type === 'bpmn:Participant' && e.businessObject.processRef?.id === id);
+}
+
 function hydrate(services: Services, bo: ModdleObject, snapshot: ElementSnapshot, ext: ModdleObject | undefined): void {
   if (snapshot.name !== undefined) bo.name = snapshot.name;
   for (const [key, value] of Object.entries(snapshot.props)) bo.set(key, toModdle(services, key, value, bo));
@@ -117,10 +129,9 @@ function hydrate(services: Services, bo: ModdleObject, snapshot: ElementSnapshot
 
 function applyGeometry(services: Services, element: Shape | undefined, snapshot: ElementSnapshot): void {
   if (!element || !snapshot.bounds || element.waypoints) return;
-  const { modeling, elementRegistry: registry, canvas } = services;
+  const { modeling } = services;
   const b = snapshot.bounds;
-  const root = canvas.getRootElement();
-  const parent = snapshot.parent === root.businessObject.id ? root : registry.get(snapshot.parent);
+  const parent = containerShape(services, snapshot.parent, false);
   const reparent = parent && element.parent && parent !== element.parent && !element.host ? parent : undefined;
   if (b.width !== element.width || b.height !== element.height) {
     modeling.resizeShape(element, { x: element.x, y: element.y, width: b.width, height: b.height }, null, { layout: false });
