@@ -307,7 +307,9 @@ describe('tests/runners (tessera runner processes over /jobs)', () => {
     const pids = new Promise<number[]>((resolve) => {
       const off = hub.onOutput((_run, _key, _stream, chunk) => {
         const match = /pids (\d+) (\d+)/.exec(chunk);
-        if (match) (off(), resolve([Number(match[1]), Number(match[2])]));
+        if (!match) return;
+        off();
+        resolve([Number(match[1]), Number(match[2])]);
       });
     });
     // given a job whose command started a child of its own, both running for a minute
