@@ -2,7 +2,8 @@
  * A connection to a run room ("run:<id>") on the relay: a fresh Y.Doc (no IndexedDB copy — the
  * executor's store is the run's truth, and a replica re-syncs in one round trip) and the
  * y-websocket provider, with the relay's refusals (y-protocols auth "permission denied")
- * surfaced instead of only logged.
+ * surfaced instead of only logged. No BroadcastChannel between tabs: every update goes through
+ * the relay, whose RunRoomPolicy is the one gate for what lands in a run doc.
  */
 import * as authProtocol from 'y-protocols/auth';
 import { WebsocketProvider } from 'y-websocket';
@@ -22,7 +23,7 @@ export class RunRoomConnection {
 
   constructor(relayUrl: string, runId: string, token: string) {
     const url = `${relayUrl.replace(/^http/, 'ws')}/sync`;
-    this.provider = new WebsocketProvider(url, `run:${runId}`, this.doc, { params: { token }, maxBackoffTime: 2500 });
+    this.provider = new WebsocketProvider(url, `run:${runId}`, this.doc, { params: { token }, maxBackoffTime: 2500, disableBc: true });
     this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder: decoding.Decoder) => {
       authProtocol.readAuthMessage(decoder, this.doc, (_doc, reason) => {
         this.denied.push(reason);
@@ -89,4 +90,11 @@ export async function mintRunToken(relayUrl: string, runId: string, role: 'view'
   } catch {
     return undefined;
   }
+}
+
+/** The page a collaborator opens to watch (and, with a `run` token, act on) a shared run. */
+export function runInviteLink(base: string, runId: string, token: string): string {
+  const url = new URL(`/runs/shared/${encodeURIComponent(runId)}`, base);
+  url.searchParams.set('token', token);
+  return url.toString();
 }
