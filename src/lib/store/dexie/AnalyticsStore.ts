@@ -1,17 +1,16 @@
 /**
- * Dashboard data from IndexedDB without loading records: finished runs are folded once each
- * (their segments read by the [runId+seq] key range) into per-element aggregate rows of their
- * diagram version (`elementAgg`) and a slim per-run row (`runAgg`), in one transaction with the
- * marker that they are folded, so two tabs never count a run twice. A dashboard query then
- * reads the runs table's metadata and the aggregate rows of the selected versions only.
+ * Dashboard data from IndexedDB without loading records: the aggregate tables (`elementAgg` per
+ * diagram version and element, `versionAgg` per version) are kept up to date by the transactions
+ * that finish and delete runs (aggregateTables), so a dashboard query reads the runs table's
+ * metadata and the aggregate rows of the selected versions only. A version whose rows disagree
+ * with the runs table (finished runs ≠ runs folded: data written by other means) is recomputed
+ * from its records once, then read again.
  */
-import { RunView } from '../../monitor/runView.js';
-import { emptyAggregate, foldRun, histogramStats, mergeAggregate, type ElementAggregate, type RunAggregate } from '../../monitor/aggregate.js';
+import { emptyAggregate, histogramStats, mergeAggregate, type ElementAggregate } from '../../monitor/aggregate.js';
 import type { DurationStats } from '../../monitor/stats.js';
-import type { TokenRecord } from '../../engine/chain/record.js';
-import { openTesseraDb, type IdbDeps, type SegmentRow, type TesseraDb } from './db.js';
-
-const FINISHED = ['completed', 'failed', 'cancelled'];
+import type { RunMeta } from '../../runtime/ports.js';
+import { isFinished, rebuildVersions } from './aggregateTables.js';
+import { openTesseraDb, type IdbDeps, type TesseraDb, type VersionAggregate } from './db.js';
 
 export interface ElementRow {
   node: string;
@@ -33,7 +32,7 @@ export interface Dashboard {
   elements: ElementRow[];
   hotSpots: { node: string; failures: number }[];
   runs: number;
-  /** Runs folded by the catch-up this query did. */
+  /** Runs folded from records by this query (0 unless aggregates had to be recomputed). */
   folded: number;
   ms: number;
 }
@@ -45,66 +44,36 @@ export class AnalyticsStore {
     this.#db = openTesseraDb(options.name, options.deps);
   }
 
-  /** Folds finished runs not folded yet; returns how many (batches of `batch` runs a transaction). */
-  async catchUp(batch = 50): Promise<number> {
-    // Index counts first: when every finished run has its row, there is nothing to list.
-    // (`equals` counts are native IDB counts; `anyOf` would walk a cursor.)
-    const [counts, foldedCount] = await Promise.all([
-      Promise.all(FINISHED.map((status) => this.#db.runs.where('status').equals(status).count())),
-      this.#db.runAgg.count()
-    ]);
-    const finishedCount = counts.reduce((a, b) => a + b, 0);
-    if (finishedCount === foldedCount) return 0;
-    const finished = (await this.#db.runs.where('status').anyOf(FINISHED).primaryKeys()) as string[];
-    const done = new Set((await this.#db.runAgg.toCollection().primaryKeys()) as string[]);
-    const todo = finished.filter((id) => !done.has(id));
-    for (let i = 0; i < todo.length; i += batch) await this.#fold(todo.slice(i, i + batch));
-    return todo.length;
+  /**
+   * Recomputes the aggregates of every diagram version whose rows disagree with the runs table
+   * (after runs were written without the run store); returns the runs folded. `_batch` is kept
+   * for callers of the earlier batched catch-up.
+   */
+  async catchUp(_batch?: number): Promise<number> {
+    const [runs, , versions] = await this.#read(undefined);
+    return this.#repair(staleVersions(runs, versions, undefined));
   }
 
-  async #fold(runIds: string[]): Promise<void> {
+  async #repair(stale: string[]): Promise<number> {
+    if (stale.length === 0) return 0;
     const db = this.#db;
-    await db.transaction('rw', [db.runs, db.segments, db.runAgg, db.elementAgg], async () => {
-      const metas = await db.runs.bulkGet(runIds);
-      const already = await db.runAgg.bulkGet(runIds);
-      const rows = new Map<string, Map<string, ElementAggregate>>(); // sha → node → delta
-      const runRows: RunAggregate[] = [];
-      const segments = await Promise.all(
-        runIds.map((id) => db.segments.where('[runId+seq]').between([id, 0], [id, Infinity], true, true).toArray())
-      );
-      runIds.forEach((runId, i) => {
-        const meta = metas[i];
-        if (!meta || already[i] || !FINISHED.includes(meta.status)) return;
-        const records = (segments[i] as SegmentRow[]).flatMap((s) => s.records as TokenRecord[]);
-        const view = new RunView();
-        view.apply(records);
-        let perNode = rows.get(meta.xmlSha256);
-        if (!perNode) rows.set(meta.xmlSha256, (perNode = new Map()));
-        foldRun(perNode, meta.xmlSha256, view.intervals, view.failures);
-        let failures = 0;
-        for (const n of view.failures.values()) failures += n;
-        runRows.push({
-          runId,
-          xmlSha256: meta.xmlSha256,
-          processId: meta.processId,
-          status: meta.status,
-          startedAt: meta.startedAt,
-          endedAt: records.at(-1)?.at ?? meta.updatedAt,
-          records: records.length,
-          failures
-        });
-      });
-      const keys: [string, string][] = [];
-      for (const [sha, perNode] of rows) for (const node of perNode.keys()) keys.push([sha, node]);
-      const stored = await db.elementAgg.bulkGet(keys);
-      const out = keys.map(([sha, node], i) => {
-        const row = stored[i] ?? emptyAggregate(sha, node);
-        mergeAggregate(row, rows.get(sha)!.get(node)!);
-        return row;
-      });
-      if (out.length) await db.elementAgg.bulkPut(out);
-      if (runRows.length) await db.runAgg.bulkAdd(runRows);
-    });
+    return db.transaction('rw', [db.runs, db.segments, db.elementAgg, db.versionAgg], () => rebuildVersions(db, stale));
+  }
+
+  /** Run rows, aggregate rows and version rows of these versions (all when undefined), in one read transaction. */
+  #read(shas: readonly string[] | undefined): Promise<[RunMeta[], ElementAggregate[], VersionAggregate[]]> {
+    const db = this.#db;
+    // getAll over key ranges (one `equals` per version): index cursors (anyOf, keys()) step one
+    // key at a time and measured ten times slower at 10,000 runs.
+    const inShas = async <T>(all: () => Promise<T[]>, one: (sha: string) => Promise<T[]>): Promise<T[]> =>
+      shas ? (await Promise.all(shas.map(one))).flat() : all();
+    return db.transaction('r', [db.runs, db.elementAgg, db.versionAgg], () =>
+      Promise.all([
+        inShas(() => db.runs.toArray(), (sha) => db.runs.where('xmlSha256').equals(sha).toArray()),
+        inShas(() => db.elementAgg.toArray(), (sha) => db.elementAgg.where('xmlSha256').equals(sha).toArray()),
+        shas ? db.versionAgg.bulkGet([...shas]).then((rows) => rows.filter((r): r is VersionAggregate => r !== undefined)) : db.versionAgg.toArray()
+      ])
+    );
   }
 
   /**
@@ -113,20 +82,9 @@ export class AnalyticsStore {
    */
   async dashboard(xmlSha256s?: string[], bucketMs?: number): Promise<Dashboard> {
     const started = performance.now();
-    const folded = await this.catchUp();
-    const db = this.#db;
-    const shas = xmlSha256s;
-    // getAll over key ranges (one `equals` per version): index cursors (anyOf, keys()) step one
-    // key at a time and measured ten times slower at 10,000 runs.
-    const inShas = async <T>(all: () => Promise<T[]>, one: (sha: string) => Promise<T[]>): Promise<T[]> =>
-      shas ? (await Promise.all(shas.map(one))).flat() : all();
-    const [runs, aggs, ended] = await db.transaction('r', [db.runs, db.elementAgg, db.runAgg], () =>
-      Promise.all([
-        inShas(() => db.runs.toArray(), (sha) => db.runs.where('xmlSha256').equals(sha).toArray()),
-        inShas(() => db.elementAgg.toArray(), (sha) => db.elementAgg.where('xmlSha256').equals(sha).toArray()),
-        inShas(() => db.runAgg.toArray(), (sha) => db.runAgg.where('xmlSha256').equals(sha).toArray())
-      ])
-    );
+    const first = await this.#read(xmlSha256s);
+    const folded = await this.#repair(staleVersions(first[0], first[2], xmlSha256s));
+    const [runs, aggs] = folded > 0 ? await this.#read(xmlSha256s) : first;
     const byStatus: Record<string, number> = {};
     let min = Infinity;
     let max = -Infinity;
@@ -135,7 +93,9 @@ export class AnalyticsStore {
       if (run.startedAt < min) min = run.startedAt;
       if (run.startedAt > max) max = run.startedAt;
     }
-    for (const r of ended) if (r.endedAt > max) max = r.endedAt;
+    // A finished run's last update is when it ended.
+    const ended = runs.filter((run) => isFinished(run.status));
+    for (const r of ended) if (r.updatedAt > max) max = r.updatedAt;
     const total = runs.length;
     const span = total ? Math.max(1, max - min) : 1;
     const bucket = bucketMs ?? niceBucket(span / 24);
@@ -147,7 +107,7 @@ export class AnalyticsStore {
       if (slot) slot.started[run.status] = (slot.started[run.status] ?? 0) + 1;
     }
     for (const r of ended) {
-      const slot = timeline[Math.floor((r.endedAt - from) / bucket)];
+      const slot = timeline[Math.floor((r.updatedAt - from) / bucket)];
       if (slot) slot.finished += 1;
     }
     const merged = new Map<string, ElementAggregate>();
@@ -185,10 +145,15 @@ export class AnalyticsStore {
     };
   }
 
-  /** Removes a deleted run's slim row (its element contributions stay: aggregates are sums). */
-  async forgetRun(runId: string): Promise<void> {
-    await this.#db.runAgg.delete(runId);
-  }
+}
+
+/** Versions whose folded-run count differs from their finished runs (only `shas` when given). */
+function staleVersions(runs: readonly RunMeta[], versions: readonly VersionAggregate[], shas: readonly string[] | undefined): string[] {
+  const finished = new Map<string, number>((shas ?? []).map((sha) => [sha, 0]));
+  for (const run of runs) if (isFinished(run.status)) finished.set(run.xmlSha256, (finished.get(run.xmlSha256) ?? 0) + 1);
+  const folded = new Map(versions.map((v) => [v.xmlSha256, v.runs]));
+  const all = new Set([...finished.keys(), ...folded.keys()]);
+  return [...all].filter((sha) => (finished.get(sha) ?? 0) !== (folded.get(sha) ?? 0));
 }
 
 const STEPS = [1000, 5000, 15_000, 60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];

@@ -5,32 +5,24 @@
  * has committed. A write that does not continue its run's chain is refused on its own
  * (StoreConflictError) without affecting the others; a failed transaction (quota, abort) rejects
  * every write in it and leaves nothing of them behind.
+ *
+ * The same transaction keeps the analytics aggregates (aggregateTables): a run that finishes in it
+ * has its whole chain folded into its diagram version's rows, so dashboards never fold records.
  */
 import { z } from 'zod';
 import type { TokenRecord } from '../../engine/chain/record.js';
 import {
-  RunStatus,
   StoreConflictError,
   type RunFilter,
+  type RunStatus,
   type RunMeta,
   type RunStore,
   type RunUpdate,
   type Snapshot
 } from '../../runtime/ports.js';
-import { parseRecord } from '../recordSchema.js';
+import { applyRunDeltas, isFinished, rebuildVersions, type RunDelta } from './aggregateTables.js';
 import { openTesseraDb, type IdbDeps, type SegmentRow, type TesseraDb } from './db.js';
-
-const runMetaSchema = z.strictObject({
-  runId: z.string(),
-  processId: z.string(),
-  xmlSha256: z.string(),
-  status: z.enum(Object.values(RunStatus) as [RunStatus, ...RunStatus[]]),
-  count: z.number().int().nonnegative(),
-  head: z.string(),
-  startedAt: z.number(),
-  updatedAt: z.number(),
-  file: z.string().optional()
-});
+import { parseRunMeta, recordsOf, recordsOrNone } from './rowSchemas.js';
 
 /** How the chain writes were shaped: per transaction, [segment rows added, run rows put]. */
 export interface WriteStats {
@@ -38,8 +30,6 @@ export interface WriteStats {
   records: number;
   batches: [number, number][];
 }
-
-const segmentSchema = z.object({ runId: z.string(), seq: z.number().int().nonnegative(), records: z.array(z.unknown()).min(1) });
 
 /** Chain transactions in flight at once: the next batch is queued in IndexedDB while one commits. */
 const MAX_IN_FLIGHT = 2;
@@ -106,7 +96,7 @@ export class DexieRunStore implements RunStore {
     const [row, rows] = await this.#db.transaction('r', this.#db.runs, this.#db.segments, () =>
       Promise.all([this.#db.runs.get(runId), this.#segmentsFrom(runId, 0)])
     );
-    return { run: row === undefined ? undefined : (runMetaSchema.parse(row) as RunMeta), records: recordsOf(rows, 0) };
+    return { run: row === undefined ? undefined : parseRunMeta(row), records: recordsOf(rows, 0) };
   }
 
   /** Inside a transaction: the segments holding seq `fromSeq` and later. */
@@ -130,14 +120,14 @@ export class DexieRunStore implements RunStore {
 
   async getRun(runId: string): Promise<RunMeta | undefined> {
     const row = await this.#db.runs.get(runId);
-    return row === undefined ? undefined : (runMetaSchema.parse(row) as RunMeta);
+    return row === undefined ? undefined : parseRunMeta(row);
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunMeta[]> {
     const statuses = filter.status === undefined ? undefined : ([] as RunStatus[]).concat(filter.status);
     const rows = await this.#db.runs.orderBy('startedAt').toArray();
     return rows
-      .map((row) => runMetaSchema.parse(row) as RunMeta)
+      .map(parseRunMeta)
       .filter((run) => (statuses ? statuses.includes(run.status) : true))
       .filter((run) => (filter.processId === undefined ? true : run.processId === filter.processId))
       .sort((a, b) => a.startedAt - b.startedAt || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
@@ -206,7 +196,8 @@ export class DexieRunStore implements RunStore {
     const outcomes = new Map<PendingWrite, RunMeta | StoreConflictError>();
     let runRows = 0;
     try {
-      await this.#db.transaction('rw', this.#db.runs, this.#db.segments, async () => {
+      const db = this.#db;
+      await db.transaction('rw', [db.runs, db.segments, db.elementAgg, db.versionAgg], async () => {
         const fail = this.#failNext;
         if (fail && fail.skip-- <= 0) {
           this.#failNext = undefined;
@@ -244,10 +235,72 @@ export class DexieRunStore implements RunStore {
       touched.add(write.runId);
       if (write.records.length > 0) rows.push({ runId: write.runId, seq: write.records[0]!.seq, records: [...write.records] });
     }
-    if (rows.length > 0) await this.#db.segments.bulkAdd(rows);
-    if (touched.size > 0) await this.#db.runs.bulkPut([...touched].map((id) => current.get(id)!));
+    const finishing = this.#finishing(runIds, stored, current, batch, outcomes);
+    const writes: Promise<unknown>[] = [];
+    if (rows.length > 0) writes.push(this.#db.segments.bulkAdd(rows));
+    if (touched.size > 0) writes.push(this.#db.runs.bulkPut([...touched].map((id) => current.get(id)!)));
+    if (finishing.length > 0) writes.push(this.#aggregate(finishing));
+    await Promise.all(writes);
     return touched.size;
   }
+
+  /**
+   * Runs whose analytics change in this batch: they finish (their contribution is added), or a
+   * finished run got more records or left the finished state (the old contribution is replaced).
+   */
+  #finishing(
+    runIds: readonly string[],
+    stored: readonly (RunMeta | undefined)[],
+    current: ReadonlyMap<string, RunMeta | undefined>,
+    batch: readonly PendingWrite[],
+    outcomes: ReadonlyMap<PendingWrite, RunMeta | StoreConflictError>
+  ): Finishing[] {
+    const out: Finishing[] = [];
+    runIds.forEach((runId, i) => {
+      const before = stored[i];
+      const after = current.get(runId);
+      const was = isFinished(before?.status);
+      const is = isFinished(after?.status);
+      if (!after || (!was && !is)) return;
+      const added = batch.filter((w) => w.runId === runId && !(outcomes.get(w) instanceof StoreConflictError)).flatMap((w) => w.records);
+      if (was && is && added.length === 0) return;
+      out.push({ run: after, storedCount: before?.count ?? 0, added, was, is });
+    });
+    return out;
+  }
+
+  /** Inside the transaction: reads the finishing runs' earlier records and applies their deltas to the aggregates. */
+  async #aggregate(finishing: readonly Finishing[]): Promise<void> {
+    // A run created in this batch has no earlier records: most short runs need no read at all.
+    const earlier = await Promise.all(
+      finishing.map(({ run, storedCount }) =>
+        storedCount === 0
+          ? []
+          : this.#db.segments.where('[runId+seq]').between([run.runId, 0], [run.runId, storedCount], true, false).toArray()
+      )
+    );
+    const deltas: RunDelta[] = [];
+    finishing.forEach((f, i) => {
+      const before = recordsOrNone(earlier[i]!);
+      if (f.was) deltas.push({ xmlSha256: f.run.xmlSha256, records: before, sign: -1 });
+      // A damaged earlier chain counts the run with no element rows, as a rebuild would.
+      const damaged = f.storedCount > 0 && before.length === 0;
+      if (f.is) deltas.push({ xmlSha256: f.run.xmlSha256, records: damaged ? [] : before.concat(f.added), sign: 1 });
+    });
+    const stale = await applyRunDeltas(this.#db, deltas);
+    if (stale.length > 0) await rebuildVersions(this.#db, stale);
+  }
+}
+
+/** A run whose analytics contribution changes in a batch. */
+interface Finishing {
+  run: RunMeta;
+  /** Records stored before this batch. */
+  storedCount: number;
+  /** Its records written in this batch, in order. */
+  added: readonly TokenRecord[];
+  was: boolean;
+  is: boolean;
 }
 
 /** The run's meta after `write`, or why `write` does not continue the stored chain. */
@@ -269,16 +322,4 @@ function continueChain(run: RunMeta | undefined, write: PendingWrite): RunMeta |
     head = record.hash;
   }
   return { ...base, status: write.update.status, updatedAt: write.update.updatedAt, count, head };
-}
-
-/** The records of these segment rows from `fromSeq` on, each checked to be a record. */
-function recordsOf(rows: readonly unknown[], fromSeq: number): TokenRecord[] {
-  const records: TokenRecord[] = [];
-  for (const row of rows) {
-    for (const value of segmentSchema.parse(row).records) {
-      const record = parseRecord(value);
-      if (record.seq >= fromSeq) records.push(record);
-    }
-  }
-  return records;
 }

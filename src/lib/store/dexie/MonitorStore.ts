@@ -1,10 +1,13 @@
 /**
  * What the monitoring pages read besides the worker's API: a run's own XML by hash, the diagrams
  * a version belongs to (to tell a run whose diagram changed since it started), and deleting a
- * finished run (its owner may discard a whole chain; chains are never edited).
+ * finished run (its owner may discard a whole chain; chains are never edited) with its share of
+ * the analytics aggregates.
  */
 import { z } from 'zod';
+import { applyRunDeltas, isFinished, rebuildVersions } from './aggregateTables.js';
 import { openTesseraDb, type IdbDeps, type TesseraDb } from './db.js';
+import { recordsOrNone } from './rowSchemas.js';
 
 export interface DiagramOfRun {
   id: string;
@@ -57,16 +60,22 @@ export class MonitorStore {
     }));
   }
 
-  /** Deletes a run's meta, chain segments, snapshot (and analytics rows); refuses a running run. */
+  /**
+   * Deletes a run's meta, chain segments and snapshot, and takes a finished run out of the
+   * analytics aggregates in the same transaction; refuses a running run.
+   */
   async deleteRun(runId: string): Promise<void> {
-    const tables = [this.#db.runs, this.#db.segments, this.#db.snapshots, this.#db.runAgg];
-    await this.#db.transaction('rw', tables, async () => {
-      const run = await this.#db.runs.get(runId);
+    const db = this.#db;
+    await db.transaction('rw', [db.runs, db.segments, db.snapshots, db.elementAgg, db.versionAgg], async () => {
+      const run = await db.runs.get(runId);
       if (run && run.status === 'running') throw new Error(`run ${runId} is still running: cancel it first`);
-      await this.#db.segments.where('[runId+seq]').between([runId, 0], [runId, Infinity], true, true).delete();
-      await this.#db.snapshots.delete(runId);
-      await this.#db.runs.delete(runId);
-      await this.#db.runAgg.delete(runId);
+      const chain = db.segments.where('[runId+seq]').between([runId, 0], [runId, Infinity], true, true);
+      const records = run && isFinished(run.status) ? recordsOrNone(await chain.toArray()) : undefined;
+      await Promise.all([chain.delete(), db.snapshots.delete(runId), db.runs.delete(runId)]);
+      if (!run || !records) return;
+      const stale = await applyRunDeltas(db, [{ xmlSha256: run.xmlSha256, records, sign: -1 }]);
+      // The deleted run held every kept top value: recompute that version (it no longer has this run).
+      if (stale.length > 0) await rebuildVersions(db, stale);
     });
   }
 

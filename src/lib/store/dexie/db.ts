@@ -8,10 +8,12 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { TokenRecord } from '../../engine/chain/record.js';
 import type { RunMeta } from '../../runtime/ports.js';
-import type { ElementAggregate, RunAggregate } from '../../monitor/aggregate.js';
+import type { ElementAggregate } from '../../monitor/aggregate.js';
+import { rebuildVersions, type ChainTables } from './aggregateTables.js';
+import type { SegmentRow, VersionAggregate } from './rowSchemas.js';
 
 export const DB_NAME = 'tessera';
-export const LATEST_VERSION = 3;
+export const LATEST_VERSION = 4;
 
 /** A BPMN document kept by its SHA-256: runs are pinned to the exact XML they started from. */
 export interface XmlRow {
@@ -41,18 +43,7 @@ export interface DiagramRow {
   versions: DiagramVersion[];
 }
 
-/**
- * The records one transaction appended to a run, in seq order, keyed by the first one's seq.
- * IndexedDB's cost is mostly per row (measured in Chromium: ~3.5k rows/s whether a row holds one
- * record or nothing, ~15k records/s when a row holds a step's 14), so a chain is stored as
- * segments. Keys are unique, and every write checks in its transaction that its records continue
- * the run's chain exactly (seq = count, prevHash = head), so no seq is ever stored twice.
- */
-export interface SegmentRow {
-  runId: string;
-  seq: number;
-  records: TokenRecord[];
-}
+export type { SegmentRow, VersionAggregate } from './rowSchemas.js';
 
 export type TesseraDb = Dexie & {
   runs: EntityTable<RunMeta, 'runId'>;
@@ -61,10 +52,13 @@ export type TesseraDb = Dexie & {
   xml: EntityTable<XmlRow, 'sha256'>;
   snapshots: EntityTable<SnapshotRow, 'runId'>;
   diagrams: EntityTable<DiagramRow, 'id'>;
-  /** Analytics (version 3): one row per finished run folded into `elementAgg` (AnalyticsStore). */
-  runAgg: EntityTable<RunAggregate, 'runId'>;
-  /** Analytics (version 3): per diagram version and element, mergeable duration/wait histograms. */
+  /**
+   * Analytics: per diagram version and element, mergeable duration/wait histograms of every
+   * finished run, kept up to date in the transaction that finishes or deletes a run (aggregateTables).
+   */
   elementAgg: Table<ElementAggregate, [string, string]>;
+  /** Analytics (version 4): finished runs folded per diagram version. */
+  versionAgg: Table<VersionAggregate, string>;
 };
 
 /** IndexedDB factories, for tests on fake-indexeddb (the browser's own by default). */
@@ -100,6 +94,21 @@ export function openTesseraDb(name = DB_NAME, deps?: IdbDeps, upTo = LATEST_VERS
     runAgg: 'runId, xmlSha256, startedAt, endedAt',
     elementAgg: '[xmlSha256+node], xmlSha256'
   });
+  if (upTo < 4) return db;
+  // Version 4: aggregates are updated as runs finish (no per-run rows: a commit writes a few
+  // aggregate rows, not one more row per run) and subtracted on deletion; version 3's rows may
+  // still count deleted runs, so every version's rows are recomputed from the (zod-checked) chains.
+  db.version(4)
+    .stores({ runAgg: null, versionAgg: 'xmlSha256' })
+    .upgrade(async (tx) => {
+      const tables = {
+        runs: tx.table('runs'),
+        segments: tx.table('segments'),
+        elementAgg: tx.table('elementAgg'),
+        versionAgg: tx.table('versionAgg')
+      } as ChainTables;
+      await rebuildVersions(tables);
+    });
   // Later versions go here, never editing earlier ones.
   return db;
 }
