@@ -5,7 +5,7 @@ import { canonicalJson, type TokenRecord } from '../engine/index.js';
 import { prng, type Rand } from '../engine/testing/prng.js';
 import { elementsOf, metaOf, readElement, rootsOf } from './doc.js';
 import { generateXml } from './generateXml.js';
-import { addShape, connect, move, remove, rename, setCondition } from './modelOps.js';
+import { addLane, addPool, addShape, connect, move, remove, rename, setCondition } from './modelOps.js';
 import { appendRecords, readReplica, runRecordsOf } from './runDoc.js';
 import { seedFromXml } from './seedFromXml.js';
 
@@ -71,7 +71,7 @@ const TYPES = ['bpmn:Task', 'bpmn:UserTask', 'bpmn:ExclusiveGateway', 'bpmn:EndE
 function randomOp(rand: Rand, doc: Y.Doc, client: number, counter: number): void {
   const pick = <T>(items: T[]): T | undefined => items[Math.floor(rand() * items.length)];
   const all = [...elementsOf(doc).entries()].map(([id, e]) => ({ id, ...readElement(e) }));
-  const shapes = all.filter((e) => e.bounds);
+  const shapes = all.filter((e) => e.bounds && !['bpmn:Lane', 'bpmn:Participant'].includes(e.type));
   const flows = all.filter((e) => e.type === 'bpmn:SequenceFlow');
   const r = rand();
   if (r < 0.3 || shapes.length < 2) {
@@ -90,9 +90,13 @@ function randomOp(rand: Rand, doc: Y.Doc, client: number, counter: number): void
   } else if (r < 0.75) {
     const victim = pick(all.filter((e) => e.id !== 'Process_1'));
     if (victim) remove(doc, victim.id);
-  } else if (r < 0.9) {
+  } else if (r < 0.85) {
     const target = pick(all.filter((e) => e.id !== 'Process_1'));
-    if (target) rename(doc, target.id, `c${client}-${counter}`);
+    if (target) rename(doc, target.id, `c${client}-${counter}`, { id: `u${client}`, name: `User ${client}` });
+  } else if (r < 0.9) {
+    // pools and lanes: concurrent first pools make concurrent collaborations; lanes share or race for a lane set
+    if (rand() < 0.5) addPool(doc, `Pool_${client}_${counter}`, 'Process_1', { x: 100, y: 50 + 300 * client, width: 900, height: 280 });
+    else addLane(doc, `Lane_${client}_${counter}`, 'Process_1', { x: 130, y: 50 + 120 * (counter % 5), width: 870, height: 120 }, `lane ${counter}`);
   } else {
     const flow = pick(flows);
     if (flow) setCondition(doc, flow.id, `=x > ${counter}`);
@@ -102,6 +106,7 @@ function randomOp(rand: Rand, doc: Y.Doc, client: number, counter: number): void
 describe('sync/convergence (R14)', () => {
   it(`${CLIENTS} clients, random modeler ops, disconnects and delivery order converge to one doc and one XML`, async () => {
     const rand = prng(seed);
+    const covered = { lanes: 0, pools: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       // given five replicas of one seeded diagram
       const docs = Array.from({ length: CLIENTS }, () => new Y.Doc());
@@ -125,7 +130,15 @@ describe('sync/convergence (R14)', () => {
         expect(xml[i], `round ${round} seed ${seed}: XML of client ${i}`).toBe(xml[0]);
       }
       expect(xml[0]).toContain('id="Process_1"');
+      // the collaboration pools make, when any, is the main plane's element on every client
+      const main = (d: Y.Doc) => (metaOf(d).get('planes') as { element: string }[])[0]?.element;
+      expect(new Set(docs.map(main)).size).toBe(1);
+      if (xml[0]!.includes('<bpmn:lane ')) covered.lanes++;
+      if (xml[0]!.includes('<bpmn:participant ')) covered.pools++;
     }
+    // the fuzz really exercised pools and lanes (12 rounds of 80 steps make both near certain)
+    expect(covered.lanes, `seed ${seed}`).toBeGreaterThan(0);
+    expect(covered.pools, `seed ${seed}`).toBeGreaterThan(0);
   });
 
   it('chain appends from one executor replicate in order and verify on every replica; a forged append shows as tampered', () => {

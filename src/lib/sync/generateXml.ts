@@ -50,9 +50,11 @@ export async function generateDefinitions(doc: Y.Doc, moddle: ModdleObject = cre
     for (const child of childrenOf.get(id) ?? []) {
       if (!live.has(child)) continue;
       const childSnapshot = entries.get(child)!;
-      const value = await build(child, childSnapshot);
       const slot = childSnapshot.slot;
       const descriptor = element.$descriptor.propertiesByName?.[slot];
+      // A slot this parent does not have (a bad client, or a merge): left out, the same everywhere.
+      if (!descriptor) continue;
+      const value = await build(child, childSnapshot);
       if (descriptor && !descriptor.isMany) element.set(slot, value);
       else element.get(slot).push(value);
     }

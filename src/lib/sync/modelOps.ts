@@ -3,7 +3,7 @@
  * what the bpmn-js binding writes for the same gesture. Used by headless clients and the fuzz.
  */
 import * as Y from 'yjs';
-import { elementsOf, LOCAL_ORIGIN, readElement, writeElement, type Bounds, type ElementSnapshot } from './doc.js';
+import { elementsOf, LOCAL_ORIGIN, metaOf, readElement, readMeta, writeElement, type Author, type Bounds, type ElementSnapshot } from './doc.js';
 
 export function addShape(doc: Y.Doc, id: string, shape: { type: string; parent: string; bounds: Bounds; name?: string }): void {
   doc.transact(() => {
@@ -42,9 +42,59 @@ export function move(doc: Y.Doc, id: string, dx: number, dy: number): void {
   doc.transact(() => entry.set('bounds', { ...bounds, x: bounds.x + dx, y: bounds.y + dy }), LOCAL_ORIGIN);
 }
 
-export function rename(doc: Y.Doc, id: string, name: string): void {
+/** Renames `id`; with `by`, records who changed it last (the binding's "changed by X"). */
+export function rename(doc: Y.Doc, id: string, name: string, by?: Author): void {
   const entry = elementsOf(doc).get(id);
-  if (entry) doc.transact(() => entry.set('name', name), LOCAL_ORIGIN);
+  if (!entry) return;
+  doc.transact(() => {
+    entry.set('name', name);
+    if (by) entry.set('by', by);
+  }, LOCAL_ORIGIN);
+}
+
+/** Adds a lane to `process`'s lane set (creating one with an id of its own), as bpmn-js's splitLane does. */
+export function addLane(doc: Y.Doc, id: string, process: string, bounds: Bounds, name?: string): void {
+  const elements = elementsOf(doc);
+  if (!elements.has(process)) return;
+  doc.transact(() => {
+    let laneSet = [...elements.entries()].find(([, e]) => e.get('type') === 'bpmn:LaneSet' && e.get('parent') === process)?.[0];
+    if (!laneSet) {
+      laneSet = `LaneSet_${id}`;
+      writeElement(elements, laneSet, { type: 'bpmn:LaneSet', parent: process, slot: 'laneSets', z: 0, props: {} });
+    }
+    const lane: ElementSnapshot = { type: 'bpmn:Lane', parent: laneSet, slot: 'lanes', z: nextZ(doc, laneSet), bounds, di: { id: `${id}_di`, isHorizontal: true }, props: {} };
+    if (name !== undefined) lane.name = name;
+    writeElement(elements, id, lane);
+  }, LOCAL_ORIGIN);
+}
+
+/**
+ * Wraps `process` in a pool, as bpmn-js does for the first participant: a collaboration (created
+ * once) becomes the main plane's element, with a participant whose process is `process`.
+ */
+export function addPool(doc: Y.Doc, id: string, process: string, bounds: Bounds): void {
+  const elements = elementsOf(doc);
+  const meta = readMeta(doc);
+  const definitionsId = meta?.definitions.id;
+  if (!meta || typeof definitionsId !== 'string' || !elements.has(process)) return;
+  doc.transact(() => {
+    let collaboration = [...elements.entries()].find(([, e]) => e.get('type') === 'bpmn:Collaboration')?.[0];
+    if (!collaboration) {
+      collaboration = `Collaboration_${id}`;
+      writeElement(elements, collaboration, { type: 'bpmn:Collaboration', parent: definitionsId, slot: 'rootElements', z: nextZ(doc, definitionsId), props: {} });
+    }
+    writeElement(elements, id, {
+      type: 'bpmn:Participant',
+      parent: collaboration,
+      slot: 'participants',
+      z: nextZ(doc, collaboration),
+      bounds,
+      di: { id: `${id}_di`, isHorizontal: true },
+      props: { processRef: { ref: process } }
+    });
+    const [main, ...rest] = meta.planes;
+    if (main && main.element !== collaboration) metaOf(doc).set('planes', [{ ...main, element: collaboration }, ...rest]);
+  }, LOCAL_ORIGIN);
 }
 
 export function setCondition(doc: Y.Doc, flowId: string, body: string): void {
