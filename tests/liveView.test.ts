@@ -93,9 +93,9 @@ describe('tests/liveView: live token view, inbox, timeline, verify, dashboard in
     // and the timeline shows every record; variables after the approval include the form's values
     const chain = await records(page, runId);
     expect(chain.length).toBe(detail.run.count);
-    await expect.poll(() => page.locator('[data-testid="monitor-timeline"] tbody tr').count()).toBe(chain.length);
+    await expect.poll(() => page.locator('[data-testid="monitor-timeline"] tbody tr[data-seq]').count()).toBe(chain.length);
     const approvedSeq = chain.find((r) => r.node === 'Approve' && r.status === 'completed' && r.kind === 'token')!.seq;
-    await page.locator(`[data-testid="monitor-timeline"] tr[data-record-seq="${approvedSeq}"] button`).click();
+    await page.locator(`[data-testid="monitor-timeline"] tr[data-seq="${approvedSeq}"] button`).click();
     await page.locator('[data-element-id="Approve"].tessera-highlight').waitFor();
     const vars = JSON.parse((await page.getByTestId('vars-at').textContent())!);
     expect(vars).toMatchObject({ amount: 250, approved: true, note: 'fine' });
@@ -108,7 +108,7 @@ describe('tests/liveView: live token view, inbox, timeline, verify, dashboard in
     expect(before).toEqual({ amount: 250 });
     // search narrows the timeline
     await page.getByLabel('Search records').fill('Cool-off');
-    await expect.poll(() => page.locator('[data-testid="monitor-timeline"] tbody tr').count()).toBe(chain.filter((r) => r.node === 'Cool').length);
+    await expect.poll(() => page.locator('[data-testid="monitor-timeline"] tbody tr[data-seq]').count()).toBe(chain.filter((r) => r.node === 'Cool').length);
     await page.getByLabel('Search records').fill('');
 
     // and the chain verifies

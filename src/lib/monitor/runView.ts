@@ -62,6 +62,8 @@ export class RunView {
   readonly #decided = new Set<string>();
   readonly #instances = new Map<string, InstanceState>();
   readonly #incidents = new Map<string, string>(); // incident record id → node
+  /** Instance → node, for the instances waiting now, in the order they started waiting. */
+  readonly #waiting = new Map<string, string>();
   readonly intervals: Interval[] = [];
   /** Node → incidents opened + failures (hot spots). */
   readonly failures = new Map<string, number>();
@@ -87,8 +89,7 @@ export class RunView {
 
   /** Elements where the run waits now, in the order they started waiting. */
   waitingPoints(): string[] {
-    const waits = [...this.#instances.values()].filter((i) => i.phase === 'waiting').sort((a, b) => (a.waitingSince ?? 0) - (b.waitingSince ?? 0));
-    return [...new Set(waits.map((w) => w.node))];
+    return [...new Set(this.#waiting.values())];
   }
 
   /** Nodes with an open incident now. */
@@ -126,8 +127,10 @@ export class RunView {
     const next = phaseOf(record.status);
     if (next === inst.phase) return;
     this.#bump(inst.node, inst.phase === 'waiting' ? 'waiting' : 'active', inst.phase === 'active' || inst.phase === 'waiting' ? -1 : 0);
+    if (inst.phase === 'waiting') this.#waiting.delete(record.instance);
     if (next === 'waiting') {
       inst.waitingSince = record.at;
+      this.#waiting.set(record.instance, inst.node);
       this.#bump(inst.node, 'waiting');
     } else if (next === 'active') {
       this.#bump(inst.node, 'active');
@@ -172,6 +175,7 @@ export class RunView {
         inst.phase = 'cancelled';
       }
     }
+    this.#waiting.clear();
     for (const node of this.#incidents.values()) this.#bump(node, 'incident', -1);
     this.#incidents.clear();
   }

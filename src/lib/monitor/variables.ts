@@ -20,26 +20,43 @@ interface Data {
   vars?: Record<string, Record<string, unknown>>;
 }
 
-export function variablesAt(records: readonly TokenRecord[], seq: number): VariablesAt {
-  let root: Record<string, unknown> = {};
-  let rootId = '';
-  const scopes: VariablesAt['scopes'] = {};
-  let last = -1;
-  for (const record of records) {
-    if (record.seq > seq) break;
-    last = record.seq;
+/** The variables fold, one record at a time (the live view keeps one and feeds it what arrives). */
+export class VariablesFold {
+  #root: Record<string, unknown> = {};
+  #rootId = '';
+  readonly #scopes: VariablesAt['scopes'] = {};
+  #seq = -1;
+
+  /** Folds one record (records come in seq order). */
+  apply(record: TokenRecord): void {
+    this.#seq = record.seq;
     const data = (record.data ?? {}) as Data;
     if (record.kind === 'run' && record.status === 'started') {
-      rootId = record.instance;
-      root = { ...(data.variables ?? {}) };
-      continue;
+      this.#rootId = record.instance;
+      this.#root = { ...(data.variables ?? {}) };
+      return;
     }
-    if (record.kind === 'intent') continue;
-    if (data.local && record.instance !== rootId) scopes[record.instance] = { node: record.node, vars: { ...data.local } };
+    if (record.kind === 'intent') return;
+    const scopes = this.#scopes;
+    if (data.local && record.instance !== this.#rootId) scopes[record.instance] = { node: record.node, vars: { ...data.local } };
     for (const [scopeId, writes] of Object.entries(data.vars ?? {})) {
-      if (scopeId === rootId) root = { ...root, ...writes };
+      if (scopeId === this.#rootId) this.#root = { ...this.#root, ...writes };
       else if (scopes[scopeId]) scopes[scopeId] = { ...scopes[scopeId], vars: { ...scopes[scopeId].vars, ...writes } };
     }
   }
-  return { root, scopes, seq: last };
+
+  /** The state after the last folded record (a new object; what it holds is never changed later). */
+  get current(): VariablesAt {
+    return { root: this.#root, scopes: { ...this.#scopes }, seq: this.#seq };
+  }
+}
+
+/** The variables after record `seq`, folded from the start. */
+export function variablesAt(records: readonly TokenRecord[], seq: number): VariablesAt {
+  const fold = new VariablesFold();
+  for (const record of records) {
+    if (record.seq > seq) break;
+    fold.apply(record);
+  }
+  return fold.current;
 }

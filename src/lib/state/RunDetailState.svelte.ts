@@ -1,7 +1,9 @@
 /** One run as its detail page shows it: live records, what it waits for, its pause, its verification. */
+import { untrack } from 'svelte';
 import type { TokenRecord, VerifyResult } from '../engine/index.js';
 import type { EngineClient } from '../worker/EngineClient.js';
 import type { RunDetail } from '../worker/api.js';
+import { noteReceived } from '../monitor/liveLatency.js';
 
 export class RunDetailState {
   readonly runId: string;
@@ -17,16 +19,23 @@ export class RunDetailState {
     this.runId = runId;
   }
 
+  /** Follows the run until the returned function is called (pages call it from an `$effect`). */
   start(): () => void {
     const offs: (() => void)[] = [];
     let stopped = false;
     const follow = async () => {
       while (offs.length) offs.pop()!();
-      const fromSeq = this.records.length;
+      // Untracked: an effect calling start() must not depend on the records, or each delivery
+      // would restart it (a new subscription, and a store read, per delivery).
+      const fromSeq = untrack(() => this.records.length);
       const subscriptions = await Promise.all([
-        this.#client.subscribeRecords(this.runId, fromSeq, (records) => {
-          this.records = [...this.records, ...records.filter((r) => r.seq >= this.records.length)];
-          void this.refresh();
+        // Records only: the run's detail follows `subscribeRuns`, which hears of every commit too
+        // (a getRun per delivery made the worker summarize the run hundreds of times a second).
+        this.#client.subscribeRecords(this.runId, fromSeq, (records, committedAt) => {
+          const fresh = records.filter((r) => r.seq >= this.records.length);
+          if (fresh.length === 0) return;
+          noteReceived(fresh, committedAt);
+          this.records = this.records.concat(fresh);
         }),
         this.#client.subscribeRuns((runIds) => {
           if (runIds.includes(this.runId)) void this.refresh();
@@ -45,14 +54,32 @@ export class RunDetailState {
     };
   }
 
-  async refresh(): Promise<void> {
-    try {
-      const detail = await this.#client.api.getRun(this.runId);
-      this.detail = detail;
-      this.missing = detail === undefined;
-    } catch (error) {
-      this.error = message(error);
+  #refreshing: Promise<void> | undefined;
+  #refreshAgain = false;
+
+  /** Reads the run's detail; calls while a read is under way make one more read after it, not one each. */
+  refresh(): Promise<void> {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return this.#refreshing;
     }
+    this.#refreshing = (async () => {
+      try {
+        do {
+          this.#refreshAgain = false;
+          try {
+            const detail = await this.#client.api.getRun(this.runId);
+            this.detail = detail;
+            this.missing = detail === undefined;
+          } catch (error) {
+            this.error = message(error);
+          }
+        } while (this.#refreshAgain);
+      } finally {
+        this.#refreshing = undefined;
+      }
+    })();
+    return this.#refreshing;
   }
 
   /** Runs an action on the run, showing its error instead of throwing. */

@@ -25,8 +25,11 @@ export class EngineClient {
     return this.#api;
   }
 
-  /** Live records of a run from `fromSeq`; returns the unsubscribe function. */
-  async subscribeRecords(runId: string, fromSeq: number, listener: (records: TokenRecord[]) => void): Promise<() => void> {
+  /**
+   * Live records of a run from `fromSeq`; returns the unsubscribe function. `committedAt` (epoch
+   * ms, worker clock) comes with records this tab's worker just committed (RecordFeed).
+   */
+  async subscribeRecords(runId: string, fromSeq: number, listener: (records: TokenRecord[], committedAt?: number) => void): Promise<() => void> {
     const unsubscribe = await this.#api.subscribeRecords(runId, fromSeq, Comlink.proxy(listener));
     return () => void Promise.resolve(unsubscribe()).catch(() => undefined);
   }
