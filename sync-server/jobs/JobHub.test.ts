@@ -57,6 +57,20 @@ describe('sync-server/jobs/JobHub', () => {
     expect(after.of('job.output')).toEqual([]);
   });
 
+  it('lists the task types its connected runners offer, each name once, until they leave', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0), leaseMs: 1000 });
+    const slack = { name: 'slack.post', fields: [{ name: 'channel', label: 'Channel', type: 'string' }] };
+    const a = peer(hub, 'runner');
+    const b = peer(hub, 'runner');
+    a.say({ type: 'hello', version: 1, runnerId: 'a', allow: [], concurrency: 1, taskTypes: [{ name: 'command', fields: [] }, slack] });
+    b.say({ type: 'hello', version: 1, runnerId: 'b', allow: [], concurrency: 1, taskTypes: [slack] });
+    expect(hub.taskTypes().map((t) => t.name)).toEqual(['command', 'slack.post']);
+    a.close();
+    expect(hub.taskTypes()).toEqual([slack]);
+    b.close();
+    expect(hub.taskTypes()).toEqual([]);
+  });
+
   it('a watcher sees only runs its token covers', () => {
     const hub = new JobHub({ clock: new SimulatedClock(0), leaseMs: 1000 });
     const client = peer(hub, 'client');

@@ -16,7 +16,8 @@ import {
   type JobSpec,
   type RelayToClientMessage,
   type RelayToRunnerMessage,
-  type RunnerMessage
+  type RunnerMessage,
+  type TaskTypeInfo
 } from '../../src/lib/protocol/jobs.js';
 import { JobAlreadyCompleted, JobQueue, StaleLeaseError, type JobQueueStore, type Lease } from '../../src/lib/runtime/jobs/JobQueue.js';
 import { outcomeOf, specOf } from '../../src/lib/runtime/jobs/jobMapping.js';
@@ -42,6 +43,7 @@ interface RunnerConn {
   /** Free slots it asked to fill (never more than its concurrency). */
   wanted: number;
   concurrency: number;
+  taskTypes: readonly TaskTypeInfo[];
 }
 
 interface ClientConn {
@@ -87,7 +89,7 @@ export class JobHub {
 
   /** A runner connected; frames it sends go to `receive`. */
   connectRunner(send: (frame: string) => void): JobConnection {
-    const conn: RunnerConn = { id: `runner-conn-${++this.#next}`, send, wanted: 0, concurrency: JobLimits.concurrency };
+    const conn: RunnerConn = { id: `runner-conn-${++this.#next}`, send, wanted: 0, concurrency: JobLimits.concurrency, taskTypes: [] };
     this.#runners.set(conn.id, conn);
     return {
       receive: (frame) => {
@@ -147,6 +149,13 @@ export class JobHub {
     if (runner) this.#toRunner(runner, { type: 'job.cancel', key });
   }
 
+  /** The task types connected runners offer, each name once (the first runner's fields win). */
+  taskTypes(): TaskTypeInfo[] {
+    const byName = new Map<string, TaskTypeInfo>();
+    for (const conn of this.#runners.values()) for (const type of conn.taskTypes) if (!byName.has(type.name)) byName.set(type.name, type);
+    return [...byName.values()];
+  }
+
   /** Connected runners and open jobs, for /healthz-like reporting. */
   stats(): { runners: number; queued: number; leased: number } {
     return { runners: this.#runners.size, ...this.queue.size() };
@@ -166,6 +175,7 @@ export class JobHub {
         }
         conn.runnerId = message.runnerId;
         conn.concurrency = message.concurrency;
+        conn.taskTypes = message.taskTypes ?? [];
         this.#log(`runner ${message.runnerId} connected (concurrency ${message.concurrency}; allow: ${message.allow.join(', ') || 'nothing'})`);
         this.#toRunner(conn, { type: 'welcome', version: JOB_PROTOCOL_VERSION, leaseMs: this.queue.leaseMs });
         return;

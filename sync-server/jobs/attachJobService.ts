@@ -52,10 +52,11 @@ export function attachJobService(relay: Relay, opts: JobServiceOptions): { hub: 
   ]);
   const poolSize = opts.config.runners ?? DEFAULT_POOL_SIZE;
   const pool = startRunnerPool(hub, { size: poolSize, concurrency: opts.config.concurrency ?? 2, allow: opts.allow, registry, ...(opts.log ? { log: opts.log } : {}) });
-  // For the modeler's properties panel: the task types the relay's own runners offer.
+  // For the modeler's properties panel: the task types the connected runners offer.
   relay.routeHttp('/api/task-types', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(JSON.stringify({ ok: true, taskTypes: registry.list() }));
+    // The in-process pool says hello with the relay's registry, remote runners with theirs.
+    res.end(JSON.stringify({ ok: true, taskTypes: hub.taskTypes() }));
   });
   relay.onClose(() => {
     pool.stop();

@@ -70,6 +70,24 @@ const payload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('script'), language: z.literal('javascript'), source: z.string() })
 ]);
 
+/** A task type a runner offers, with the fields the modeler's properties panel shows for it. */
+export const taskTypeInfo = z.object({
+  name: z.string().min(1).max(128),
+  description: z.string().max(2048).optional(),
+  fields: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(128),
+        label: z.string().max(256),
+        type: z.enum(['string', 'number', 'boolean', 'json']),
+        required: z.boolean().optional(),
+        description: z.string().max(2048).optional()
+      })
+    )
+    .max(64)
+});
+export type TaskTypeInfo = z.infer<typeof taskTypeInfo>;
+
 /** A job as submitted by a client and leased to a runner. */
 export const jobSpec = z.object({
   key,
@@ -97,7 +115,9 @@ export const runnerMessage = z.discriminatedUnion('type', [
     version: z.number().int(),
     runnerId: id,
     allow: z.array(z.string().max(1024)).max(JobLimits.allowEntries),
-    concurrency: z.number().int().min(1).max(JobLimits.concurrency)
+    concurrency: z.number().int().min(1).max(JobLimits.concurrency),
+    /** What it can run (optional: older runners leave it out); listed by GET /api/task-types. */
+    taskTypes: z.array(taskTypeInfo).max(256).optional()
   }),
   /** Asks for up to `count` more jobs (the runner's free slots). */
   z.object({ type: z.literal('lease.request'), count: z.number().int().min(1).max(JobLimits.concurrency) }),

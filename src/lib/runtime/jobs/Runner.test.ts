@@ -28,7 +28,7 @@ describe('runtime/jobs/Runner', () => {
     const { runner, sent, leased, types } = setup();
     runner.start();
     expect(sent.slice(0, 2)).toEqual([
-      { type: 'hello', version: 1, runnerId: 'r1', allow: ['true'], concurrency: 2 },
+      { type: 'hello', version: 1, runnerId: 'r1', allow: ['true'], concurrency: 2, taskTypes: [{ name: 'loud', fields: [] }, { name: 'hang', fields: [] }] },
       { type: 'lease.request', count: 2 }
     ]);
     leased(job('loud'), 'L1');

@@ -47,7 +47,8 @@ export class Runner {
   /** Says hello and asks for as many jobs as it has slots. */
   start(): void {
     const { runnerId, allow, concurrency } = this.#opts;
-    this.#send({ type: 'hello', version: JOB_PROTOCOL_VERSION, runnerId, allow: [...allow], concurrency });
+    const taskTypes = this.#opts.registry.list().map(({ name, description, fields }) => ({ name, fields: [...fields], ...(description ? { description } : {}) }));
+    this.#send({ type: 'hello', version: JOB_PROTOCOL_VERSION, runnerId, allow: [...allow], concurrency, taskTypes });
     this.#send({ type: 'lease.request', count: concurrency });
   }
 

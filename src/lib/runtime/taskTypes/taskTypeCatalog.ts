@@ -3,25 +3,12 @@
  * panel. Browser-safe (no Node imports); the answer crosses a trust boundary, so it is checked.
  */
 import { z } from 'zod';
-
-const field = z.object({
-  name: z.string().min(1).max(128),
-  label: z.string().max(256),
-  type: z.enum(['string', 'number', 'boolean', 'json']),
-  required: z.boolean().optional(),
-  description: z.string().max(2048).optional()
-});
-
-const taskTypeInfo = z.object({
-  name: z.string().min(1).max(128),
-  description: z.string().max(2048).optional(),
-  fields: z.array(field).max(64)
-});
+import { taskTypeInfo, type TaskTypeInfo } from '../../protocol/jobs.js';
 
 const answer = z.object({ ok: z.literal(true), taskTypes: z.array(taskTypeInfo).max(1024) });
 
-export type TaskTypeInfo = z.infer<typeof taskTypeInfo>;
-export type TaskFieldInfo = z.infer<typeof field>;
+export type { TaskTypeInfo };
+export type TaskFieldInfo = TaskTypeInfo['fields'][number];
 
 /** Built-ins every runner has; they serve the other implementation kinds (command, HTTP, script), not job types. */
 export const BUILT_IN_TASK_TYPES: readonly string[] = ['command', 'http', 'script'];
