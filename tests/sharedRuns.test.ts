@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenRecord } from '../src/lib/engine/index.js';
 import { Cleanup } from './helpers/cleanup.js';
-import { fixture, openRuns, records, startRun, waitForRun } from './helpers/enginePage.js';
+import { fixture, getRun, openRuns, records, startRun, waitForRun } from './helpers/enginePage.js';
 import { launchBrowser, type LaunchedBrowser } from './helpers/launchBrowser.js';
 import { buildDir, repoRoot } from './helpers/startRelay.js';
 import { createRelay } from '../sync-server/createRelay.js';
@@ -31,7 +31,8 @@ describe('tests/sharedRuns: a run shared from A, watched and acted on from B (tw
     // The app and its rooms on one loopback relay: /api/token mints the tokens invite links carry.
     const dir = await mkdtemp(join(tmpdir(), 'tessera-shared-runs-'));
     const server = createRelay({ host: '127.0.0.1', port: 0, staticDir: buildDir });
-    attachSync(server, { dbFile: join(dir, 'sync.sqlite'), secret: 'shared-runs-e2e-secret', boundHost: '127.0.0.1' });
+    // A short lease grace so the takeover test does not wait the default 10 s.
+    attachSync(server, { dbFile: join(dir, 'sync.sqlite'), secret: 'shared-runs-e2e-secret', boundHost: '127.0.0.1', runLeaseGraceMs: 1500 });
     relay = await server.listen();
     cleanup.add(() => rm(dir, { recursive: true, force: true }));
     cleanup.add(() => server.close());
@@ -110,5 +111,51 @@ describe('tests/sharedRuns: a run shared from A, watched and acted on from B (tw
     await fresh.locator('[data-testid="live-diagram"][data-ready="true"]').waitFor({ timeout: 15_000 });
     expect(await fresh.getByTestId('tampered').count()).toBe(0);
     expect(await records(pageA, runId)).toHaveLength(finalA.length);
+  });
+
+  it('when the executing tab closes, another tab of A takes the lease (epoch + 1) and goes on; no duplicate records', async () => {
+    // given a shared run executing in one tab of A, another tab of A open, and B watching
+    const first = await a.context.newPage();
+    const second = await a.context.newPage();
+    await openRuns(first, relay.url);
+    await openRuns(second, relay.url);
+    const diagramId = await first.evaluate(async (xml) => (await window.tesseraEngine!.api.saveDiagram({ name: 'Takeover', xml })).diagram.id, fixture('shared-review.bpmn'));
+    const runId = await startRun(first, { diagramId });
+    await waitForRun(first, runId, (d) => d.userTasks.length === 1 && d.run.executing === 'here');
+    await first.goto(`${relay.url}/runs/${runId}`);
+    await first.getByRole('button', { name: 'Share run' }).click();
+    const link = await first.getByTestId('share-run-link').inputValue();
+    const watcher = await b.context.newPage();
+    await watcher.goto(link);
+    await expect.poll(() => watcher.evaluate(() => window.tesseraSharedRun?.records.length ?? 0), { timeout: 15_000 }).toBe(3);
+    const lease = () => watcher.evaluate(() => window.tesseraSharedRun?.lease);
+    const before = (await lease())!;
+
+    // when the executing tab goes away (a navigation restarts a tab's worker: find the tab that executes now)
+    const tabs = [first, second, pageA];
+    const executor = async (among: Page[]) => {
+      const states = await Promise.all(among.map(async (tab) => (await getRun(tab, runId))?.run.executing));
+      return states.filter((e) => e === 'here').length === 1 ? among[states.indexOf('here')] : undefined;
+    };
+    await expect.poll(() => executor(tabs), { timeout: 10_000 }).toBeDefined();
+    const gone = (await executor(tabs))!;
+    const others = tabs.filter((tab) => tab !== gone);
+    await gone.close();
+    // then another tab executes the run and the relay hands it the lease with the next epoch
+    await expect.poll(async () => (await lease())?.epoch, { timeout: 30_000 }).toBe(before.epoch + 1);
+    expect((await lease())!.client).not.toBe(before.client);
+    await expect.poll(() => executor(others), { timeout: 10_000 }).toBeDefined();
+    const survivor = (await executor(others))!;
+
+    // and B's completion is applied by the new executor; the chain has each seq once
+    const task = watcher.locator('.task[data-node="Review"]');
+    await task.getByLabel('Note *').fill('after takeover');
+    await task.getByRole('button', { name: 'Complete Review request' }).click();
+    await waitForRun(survivor, runId, (d) => d.run.status === 'completed', 30_000);
+    const chain = await records(survivor, runId);
+    expect(chain.map((r) => r.seq)).toEqual(chain.map((_, i) => i));
+    await expect.poll(() => replicaHashes(watcher), { timeout: 10_000 }).toEqual(chain.map((r) => r.hash));
+    expect(await watcher.getByTestId('tampered').count()).toBe(0);
+    await watcher.screenshot({ path: `${shots}/shared-run-takeover.png`, fullPage: true });
   });
 });

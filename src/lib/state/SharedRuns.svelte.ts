@@ -5,6 +5,7 @@
  * a run over when its executor closes — knows. Started once per tab from the layout.
  */
 import type { EngineClient } from '../worker/EngineClient.js';
+import type { CollabSession } from '../sync/CollabSession.js';
 import { RunPublisher, type ExecutorPort } from '../sync/runs/RunPublisher.js';
 import { mintRunToken, RunRoomConnection, runInviteLink } from '../sync/runs/RunRoomConnection.js';
 import { loadUser } from '../sync/userSettings.js';
@@ -12,6 +13,8 @@ import { loadUser } from '../sync/userSettings.js';
 declare global {
   interface Window {
     tesseraSharedRuns?: SharedRuns;
+    /** The diagram's collaboration session (set by CollabBar). */
+    tesseraCollab?: CollabSession;
   }
 }
 
@@ -68,7 +71,12 @@ export class SharedRuns {
       for (const runId of Object.keys(this.shared)) void this.#evaluate(runId);
     };
     window.addEventListener('storage', onStorage);
+    // A run another tab executed may become this tab's (its tab closed): look again now and then.
+    const poll = setInterval(() => {
+      for (const runId of Object.keys(this.shared)) if (!this.#active.has(runId) && this.states[runId] !== 'done') void this.#evaluate(runId);
+    }, 2000);
     return () => {
+      clearInterval(poll);
       stopped = true;
       offRuns?.();
       offRestart();
@@ -112,7 +120,7 @@ export class SharedRuns {
       return;
     }
     if (active) {
-      if (finished && active.publisher.published >= run.count) this.#done(runId, run.count);
+      if (finished && active.publisher.settled(run.count)) this.#done(runId, run.count);
       return;
     }
     this.#starting.add(runId);
@@ -180,6 +188,20 @@ export class SharedRuns {
 export function getSharedRuns(client: EngineClient): SharedRuns {
   window.tesseraSharedRuns ??= new SharedRuns(client, location.origin);
   return window.tesseraSharedRuns;
+}
+
+/**
+ * Shares a run started from a diagram that is shared right now: its collaboration session is on
+ * the relay and was opened from an invite link, or others are in it. Collaborators then see runs
+ * of the diagram they work on without anyone pressing Share run.
+ */
+export async function autoShareRun(client: EngineClient, runId: string, diagramId: string): Promise<boolean> {
+  const session = window.tesseraCollab;
+  if (!session || session.options.diagramId !== diagramId || session.localOnly || session.status !== 'online') return false;
+  const withOthers = session.options.token !== undefined || (session.presence?.peers().length ?? 0) > 0;
+  if (!withOthers) return false;
+  await getSharedRuns(client).share(runId);
+  return true;
 }
 
 function loadShared(): Record<string, number> {

@@ -49,6 +49,8 @@ export class RunPublisher {
   #offs: (() => void)[] = [];
   #claimTimer: ReturnType<typeof setInterval> | undefined;
   #intents: Promise<void> = Promise.resolve();
+  /** Intents queued or being applied (their outcomes are not in the doc yet). */
+  #applying = 0;
   #stopped = false;
   conflict: string | undefined;
 
@@ -93,6 +95,11 @@ export class RunPublisher {
     return runRecordsOf(this.#doc).length;
   }
 
+  /** Nothing left to do: every record published (up to `count`) and every intent's outcome written. */
+  settled(count: number): boolean {
+    return this.published >= count && this.#applying === 0;
+  }
+
   stop(): void {
     this.#stopped = true;
     clearInterval(this.#claimTimer);
@@ -120,7 +127,8 @@ export class RunPublisher {
 
   /** Intents apply one after another, in the order they were posted. */
   #enqueue(intent: RunIntent): void {
-    this.#intents = this.#intents.then(() => this.#apply(intent));
+    this.#applying++;
+    this.#intents = this.#intents.then(() => this.#apply(intent)).finally(() => this.#applying--);
   }
 
   async #apply(intent: RunIntent): Promise<void> {
