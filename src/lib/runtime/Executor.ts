@@ -213,8 +213,13 @@ export class Executor<S extends RunStateLike> {
     });
   }
 
-  /** Queues an event; resolves with the state after its step is committed and its effects performed. */
+  /**
+   * Queues an event; resolves with the state after its step is committed and its effects performed.
+   * While a step is held, events wait for it — except a cancellation, which drops the held part
+   * and cancels the run from what is committed.
+   */
   dispatch(event: EngineEvent): Promise<S> {
+    if (event.type === 'run.cancelled' && this.#held) return this.#holding(() => this.#dropHeld()).then(() => this.dispatch(event));
     return this.#enqueue(async () => {
       const { engine, model, store, clock } = this.#opts;
       const result = engine.step(model, this.state, event, this.#ctx);
@@ -373,6 +378,22 @@ export class Executor<S extends RunStateLike> {
     this.#wakeIdle();
   }
 
+  /**
+   * Forgets the held part of a step: the run goes on from its committed records (replayed, so the
+   * state is the chain's). The dropped records were never committed, so no chain has them.
+   */
+  async #dropHeld(): Promise<void> {
+    if (!this.#held) return;
+    const { engine, model, store } = this.#opts;
+    const runId = this.state.runId;
+    const state = engine.replay(model, await store.records(runId));
+    await this.#opts.holds?.put(runId, { stepMode: this.#stepMode, records: [] });
+    this.#held = undefined;
+    this.#state = state;
+    this.#openGate();
+    this.#wakeIdle();
+  }
+
   /** After a held step: a run still in step mode keeps its flag (records none), an ended one drops it. */
   async #settleHold(runId: string, state: S): Promise<void> {
     if (this.#status(state) === 'running') await this.#opts.holds?.put(runId, { stepMode: true, records: [] });
@@ -469,7 +490,8 @@ export class Executor<S extends RunStateLike> {
 
   #idle(wait: Required<IdleOptions>): boolean {
     if (this.#closed) return true;
-    return this.#queued === 0 && !this.#held && (!wait.jobs || this.#jobs.size === 0) && (!wait.timers || this.#timers.size === 0);
+    // A held step counts as idle: like a user task, it goes on only when a person steps it.
+    return this.#queued === 0 && (!wait.jobs || this.#jobs.size === 0) && (!wait.timers || this.#timers.size === 0);
   }
 
   #wakeIdle(): void {
