@@ -7,6 +7,8 @@
  *     this process's event loop, so this overstates what 50 browsers would see)
  *   - memory per idle room (loaded doc with a 20-element diagram, no peers; in this process, gc'd)
  *   - initial sync of a 1,000-element diagram doc (COLLAB.md schema), new client → synced
+ *   - where the relay's per-update time goes, in-process with the relay's own classes: validation
+ *     (worker round trip), storing (SQLite WAL, synchronous=FULL: an fsync per update), applying
  *
  *   npm run bench:sync     (= node --expose-gc --import tsx bench/sync.bench.ts)
  *
@@ -15,7 +17,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { Room } from '../sync-server/sync/Room.js';
 import { SqliteUpdateLog } from '../sync-server/sync/SqliteUpdateLog.js';
+import { ValidatorPool } from '../sync-server/sync/ValidatorPool.js';
 import { signToken } from '../sync-server/sync/tokens.js';
 import { fmt, fmtBytes, gc, median, verdict } from './measure.js';
 
@@ -150,6 +153,33 @@ function bytesPerIdleRoom(dir: string): number {
   return bytes;
 }
 
+/** The relay's per-update stages on their own (same classes, same order: validate, apply, store). */
+async function stages(dir: string): Promise<Record<'validate' | 'apply' | 'store', number[]>> {
+  const log = new SqliteUpdateLog(join(dir, 'stages.sqlite'));
+  const pool = new ValidatorPool(2);
+  const source = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  source.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < 300; i++) source.getMap('elements').set(`Task_${i}`, element(source, i));
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the validator workers boot
+  const room = new Y.Doc();
+  const out = { validate: [] as number[], apply: [] as number[], store: [] as number[] };
+  for (const update of updates) {
+    let t0 = performance.now();
+    await pool.validate(update);
+    out.validate.push(performance.now() - t0);
+    t0 = performance.now();
+    Y.applyUpdate(room, update);
+    out.apply.push(performance.now() - t0);
+    t0 = performance.now();
+    log.append('diagram:stages', update);
+    out.store.push(performance.now() - t0);
+  }
+  await pool.close();
+  log.close();
+  return out;
+}
+
 async function initialSync(url: string): Promise<{ ms: number[]; bytes: number }> {
   const seeder = await client(url, 'diagram:big');
   seeder.doc.transact(() => {
@@ -190,10 +220,23 @@ async function main(): Promise<void> {
     console.log(`initial sync of a 1,000-element diagram (${fmtBytes(sync.bytes)} V1 state): median ${fmt(median(sync.ms))} ms (connect + auth + sync), max ${fmt(Math.max(...sync.ms))} ms`);
     const idle = bytesPerIdleRoom(dir);
     console.log(`memory per idle room (20-element diagram loaded, no peers): ${fmtBytes(idle)}`);
+    const stage = await stages(dir);
+    const line = (name: keyof typeof stage) => `${name} p50 ${fmt(percentile(stage[name], 0.5))} ms, p95 ${fmt(percentile(stage[name], 0.95))} ms`;
+    console.log(`relay per-update stages (in-process, 300 updates): ${line('validate')}; ${line('apply')}; ${line('store')}`);
+    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (latency figures are noisy when other work runs)`);
     console.log(`\n  p95 propagation ${fmt(p95)} ms   target < ${TARGET.p95Ms} ms ${verdict(p95 < TARGET.p95Ms)}`);
     console.log(`  fan-out p95     ${fmt(fanP95)} ms   target < ${TARGET.fanoutP95Ms} ms ${verdict(fanP95 < TARGET.fanoutP95Ms)}`);
     console.log(
-      JSON.stringify({ bench: 'sync', p50_ms: round(p50), p95_ms: round(p95), fanout_p95_ms: round(fanP95), bytes_per_idle_room: Math.round(idle) })
+      JSON.stringify({
+        bench: 'sync',
+        p50_ms: round(p50),
+        p95_ms: round(p95),
+        fanout_p95_ms: round(fanP95),
+        bytes_per_idle_room: Math.round(idle),
+        validate_p95_ms: round(percentile(stage.validate, 0.95)),
+        store_p95_ms: round(percentile(stage.store, 0.95)),
+        load: round(loadavg()[0]!)
+      })
     );
   } finally {
     relay.kill('SIGTERM');

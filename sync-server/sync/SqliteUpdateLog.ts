@@ -18,6 +18,8 @@ const bytes = z.instanceof(Uint8Array);
 export class SqliteUpdateLog {
   readonly #db: Database.Database;
   readonly #stmt;
+  /** Log length per room, counted once and kept up to date (no count query on every append). */
+  readonly #lengths = new Map<string, number>();
 
   /** Opens (creating if needed) the log at `file`; ':memory:' for a throwaway one. */
   constructor(file: string) {
@@ -48,10 +50,12 @@ export class SqliteUpdateLog {
 
   /** Appends one update; returns the room's log length after it (committed when this returns). */
   append(room: string, update: Uint8Array): number {
-    return this.#db.transaction(() => {
-      this.#stmt.append.run(room, update);
-      return z.number().parse(this.#stmt.count.get(room));
-    }).immediate();
+    const before = this.#lengths.get(room) ?? z.number().parse(this.#stmt.count.get(room));
+    this.#db.transaction(() => this.#stmt.append.run(room, update)).immediate();
+    // Bounded: a relay that saw many rooms recounts the ones still in use once.
+    if (this.#lengths.size >= 10_000 && !this.#lengths.has(room)) this.#lengths.clear();
+    this.#lengths.set(room, before + 1);
+    return before + 1;
   }
 
   /** Replaces the room's snapshot and log with one snapshot (the room's whole state), atomically. */
@@ -60,6 +64,7 @@ export class SqliteUpdateLog {
       this.#stmt.putSnapshot.run(room, state);
       this.#stmt.dropUpdates.run(room);
     }).immediate();
+    this.#lengths.set(room, 0);
   }
 
   close(): void {
