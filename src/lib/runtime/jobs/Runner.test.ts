@@ -14,6 +14,7 @@ function setup() {
   let aborted = false;
   const registry = new TaskTypeRegistry()
     .register({ name: 'loud', fields: [], async run(_job, ctx) { ctx.output('stdout', 'x'.repeat(JobLimits.chunkChars + 10)); return { status: 'completed', result: 1 }; } })
+    .register({ name: 'chatty', fields: [], async run(_job, ctx) { for (const line of ['a\n', 'b\n', 'c\n']) ctx.output('stdout', line); ctx.output('stderr', 'warn\n'); return { status: 'completed' }; } })
     .register({
       name: 'hang', fields: [],
       run: (_job, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => { aborted = true; resolve({ status: 'failed', error: { message: 'cancelled' } }); }))
@@ -28,7 +29,7 @@ describe('runtime/jobs/Runner', () => {
     const { runner, sent, leased, types } = setup();
     runner.start();
     expect(sent.slice(0, 2)).toEqual([
-      { type: 'hello', version: 1, runnerId: 'r1', allow: ['true'], concurrency: 2, taskTypes: [{ name: 'loud', fields: [] }, { name: 'hang', fields: [] }] },
+      { type: 'hello', version: 1, runnerId: 'r1', allow: ['true'], concurrency: 2, taskTypes: [{ name: 'loud', fields: [] }, { name: 'chatty', fields: [] }, { name: 'hang', fields: [] }] },
       { type: 'lease.request', count: 2 }
     ]);
     leased(job('loud'), 'L1');
@@ -36,6 +37,14 @@ describe('runtime/jobs/Runner', () => {
     expect(types().slice(2)).toEqual(['job.started', 'job.output', 'job.output', 'job.completed', 'lease.request']);
     expect(sent.filter((m) => m.type === 'job.output').map((m) => (m.chunk as string).length)).toEqual([JobLimits.chunkChars, 10]);
     expect(sent.find((m) => m.type === 'job.completed')).toEqual({ type: 'job.completed', key: 'run:loud:1', leaseId: 'L1', result: 1 });
+  });
+
+  it('batches small pieces of output into few frames, all sent before the outcome', async () => {
+    const { sent, leased, types } = setup();
+    leased(job('chatty'), 'L3');
+    await tick();
+    expect(types()).toEqual(['job.started', 'job.output', 'job.output', 'job.completed', 'lease.request']);
+    expect(sent.filter((m) => m.type === 'job.output').map((m) => [m.stream, m.chunk])).toEqual([['stdout', 'a\nb\nc\n'], ['stderr', 'warn\n']]);
   });
 
   it('cancel aborts the job, reports nothing for it and frees the slot', async () => {
