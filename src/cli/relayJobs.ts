@@ -16,8 +16,17 @@ export interface RelayJobs {
 export function connectRelayJobs(relay: string, token: string, write: (text: string) => void): Promise<RelayJobs> {
   const url = new URL('/jobs', relay.replace(/^http/, 'ws'));
   const nodes = new Map<string, string>();
+  // Chunks end anywhere, also mid-line: a prefix goes only where a line starts (per job and stream).
+  const midLine = new Set<string>();
   const jobs = new RemoteJobs({
-    onOutput: (_runId, key, _stream, chunk) => write(chunk.replace(/^(?=.)/gm, `[${nodes.get(key) ?? key}] `)),
+    onOutput: (_runId, key, stream, chunk) => {
+      const id = `${stream}:${key}`;
+      const prefix = `[${nodes.get(key) ?? key}] `;
+      const continues = midLine.has(id);
+      write(chunk.replace(/^(?=.)/gm, (_match: string, offset: number) => (offset === 0 && continues ? '' : prefix)));
+      if (chunk.endsWith('\n')) midLine.delete(id);
+      else midLine.add(id);
+    },
     onError: (message) => write(`relay: ${message}\n`)
   });
   const dispatch = jobs.dispatch.bind(jobs);
