@@ -10,8 +10,20 @@ export interface DiagramElement {
   businessObject: { sourceRef?: { id: string }; targetRef?: { id: string }; outgoing?: { id: string }[]; name?: string };
 }
 
+/** The visible part of the diagram: its top-left corner and size in diagram units, and the zoom. */
+export interface Viewbox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  scale: number;
+}
+
 export interface Canvas {
   zoom(level: 'fit-viewport' | number): number;
+  viewbox(): Viewbox;
+  /** The element diagram-js draws into (position: relative). */
+  getContainer(): HTMLElement;
   addMarker(id: string, marker: string): void;
   removeMarker(id: string, marker: string): void;
   getLayer(name: string, index?: number): Element;
