@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobSpec } from '../../src/lib/protocol/jobs.js';
 import { SimulatedClock } from '../../src/lib/runtime/SimulatedClock.js';
-import { JobHub } from './JobHub.js';
+import { JobHub, RERUN_NOTE } from './JobHub.js';
 
 const job = (n: number): JobSpec => ({
   key: `run:${n}:1`, runId: 'run', instance: String(n), node: 'T', attempt: 1, variables: {},
@@ -99,6 +99,25 @@ describe('sync-server/jobs/JobHub', () => {
     expect(second.leaseId).not.toBe(first.leaseId);
     b.say({ type: 'job.failed', key: 'run:1:1', leaseId: second.leaseId, error: { message: 'boom', code: '2' } });
     expect(client.of('job.outcome')).toHaveLength(1);
+  });
+
+  it('a job rerun after its runner was lost: watchers are told, and a late watcher gets only the new run’s output', () => {
+    const hub = new JobHub({ clock: new SimulatedClock(0), leaseMs: 1000 });
+    const client = peer(hub, 'client');
+    const a = peer(hub, 'runner');
+    a.say({ type: 'lease.request', count: 1 });
+    client.say({ type: 'job.submit', job: job(1) });
+    const first = a.of('job.leased')[0] as { leaseId: string };
+    a.say({ type: 'job.output', key: 'run:1:1', leaseId: first.leaseId, stream: 'stdout', chunk: 'old\n' });
+    const b = peer(hub, 'runner');
+    b.say({ type: 'lease.request', count: 1 });
+    a.close();
+    const second = b.of('job.leased')[0] as { leaseId: string };
+    b.say({ type: 'job.output', key: 'run:1:1', leaseId: second.leaseId, stream: 'stdout', chunk: 'new\n' });
+    expect(client.of('job.output').map((m) => m.chunk)).toEqual(['old\n', RERUN_NOTE, 'new\n']);
+    const late = peer(hub, 'client');
+    late.say({ type: 'output.watch', runIds: ['run'] });
+    expect(late.of('job.output').map((m) => m.chunk)).toEqual([RERUN_NOTE, 'new\n']);
   });
 
   it('a lease that expires without heartbeats is handed on; with heartbeats it is kept', async () => {

@@ -55,6 +55,9 @@ interface ClientConn {
 
 type Owner = ClientConn | ((result: JobResult) => void);
 
+/** Shown in a job's live output when it runs again after its runner was lost. */
+export const RERUN_NOTE = '\n…[runner lost: the job runs again from the start]\n';
+
 /** Live output kept per open job for watchers who arrive late (the latest 64 Ki chars). */
 const TAIL_CHARS = 64 * 1024;
 
@@ -305,6 +308,8 @@ export class JobHub {
         if (!lease) break;
         conn.wanted -= 1;
         handed = true;
+        // A job that printed under an earlier lease starts over: watchers are told, the tail restarts.
+        if (this.#tails.delete(lease.key)) this.#output(lease.job, 'stderr', RERUN_NOTE);
         this.#toRunner(conn, { type: 'job.leased', key: lease.key, leaseId: lease.id, job: lease.job, deadline: lease.expiresAt });
       }
     }
