@@ -150,6 +150,51 @@ describe('runtime/Executor step mode', () => {
     expect(holds.rows.has('r1')).toBe(false);
   });
 
+  it('a breakpoint pauses a free run before that element; continue runs to the next one; settings survive recovery', async () => {
+    // given a free run waiting at Review, with a breakpoint on Decide
+    const { store, model, executor, make } = await setup(false);
+    await executor.start({ runId: 'r1', variables: { amount: 500 } });
+    await executor.setBreakpoints(['Decide']);
+    // when Review is completed
+    await executor.dispatch({ type: 'userTask.completed', node: 'Review', variables: { approved: true } });
+    // then it pauses before Decide, with Review's completion committed
+    expect(executor.held?.node).toBe('Decide');
+    expect(nodes(await store.records('r1')).at(-1)).toBe('Review:completed');
+    // and a recovered executor has the same breakpoints and pause
+    executor.close();
+    const again = make(false);
+    await again.recover('r1');
+    expect(again.breakpoints).toEqual(['Decide']);
+    expect(again.stepMode).toBe(false);
+    expect(again.held?.node).toBe('Decide');
+    // when continuing, it runs to the end (no further breakpoint)
+    await again.continue();
+    const records = await store.records('r1');
+    expect((await store.getRun('r1'))?.status).toBe('completed');
+    expect(engine.replay(model, records)).toEqual(again.state);
+  });
+
+  it('in step mode, continue stops at a breakpoint; step there goes one element and turns step mode on', async () => {
+    // given a step-mode run paused before Start, with a breakpoint on Review
+    const { store, executor } = await setup(true);
+    await executor.start({ runId: 'r1', variables: { amount: 500 } });
+    await executor.setBreakpoints(['Review']);
+    // when continuing
+    await executor.continue();
+    // then Start and Gw ran and it pauses before Review, out of step mode
+    expect(executor.stepMode).toBe(false);
+    expect(executor.held?.node).toBe('Review');
+    expect(nodes(await store.records('r1'))).toEqual(['Start:completed', 'Gw:completed']);
+    // when stepping, Review is entered and step mode is on again: the next element pauses
+    await executor.step();
+    expect(executor.held).toBeUndefined();
+    expect(executor.stepMode).toBe(true);
+    await executor.dispatch({ type: 'userTask.completed', node: 'Review', variables: { approved: true } });
+    expect(executor.held?.node).toBe('Decide');
+    await executor.continue();
+    expect((await store.getRun('r1'))?.status).toBe('completed');
+  });
+
   it('without step mode nothing is held and no hold is written', async () => {
     const { store, holds, executor } = await setup(false);
     await executor.start({ runId: 'r1', variables: { amount: 5 } });
@@ -162,25 +207,36 @@ describe('runtime/Executor step mode', () => {
   const seed = Number(process.env.TESSERA_SEED ?? Date.now() % 2 ** 31);
   it(`writes the same chain as a free run, also recovering at every pause (generated models, seed ${seed})`, async () => {
     const rand = prng(seed);
+    let stopsAtBreakpoints = 0;
     for (let i = 0; i < 8; i++) {
       // given a random model and a random branch choice
       const modelXml = generateModel(rand);
       const variables = { pick: Math.floor(rand() * 3) };
       const model = await engine.compile(modelXml);
       // when it runs freely, and in step mode crashing and recovering at every pause
-      const free = await drive(model, modelXml, variables, false);
-      const stepped = await drive(model, modelXml, variables, true);
-      // then both wrote the very same chain
+      const free = await drive(model, modelXml, variables, 'free');
+      const stepped = await drive(model, modelXml, variables, 'step');
+      const broken = await drive(model, modelXml, variables, 'breakpoints');
+      // then all wrote the very same chain
       expect(free.status, modelXml).toBe('completed');
       const { pauses, ...chain } = stepped;
       expect(chain, modelXml).toEqual(free);
       expect(pauses, modelXml).toBeGreaterThan(2);
+      const { pauses: stops, ...viaBreakpoints } = broken;
+      expect(viaBreakpoints, modelXml).toEqual(free);
+      stopsAtBreakpoints += stops;
     }
+    // (a run that ends within its first step never meets the breakpoints set after it)
+    expect(stopsAtBreakpoints).toBeGreaterThan(0);
   }, 60_000);
 });
 
-/** Runs a model to its end (jobs, then user tasks, then timers); step mode steps every pause after a crash. */
-async function drive(model: engine.ProcessModel, modelXml: string, variables: Record<string, unknown>, stepMode: boolean) {
+/**
+ * Runs a model to its end (jobs, then user tasks, then timers). `step`: in step mode, stepping
+ * every pause after a crash; `breakpoints`: a breakpoint on every element, continuing after a crash.
+ */
+async function drive(model: engine.ProcessModel, modelXml: string, variables: Record<string, unknown>, mode: 'free' | 'step' | 'breakpoints') {
+  const stepMode = mode === 'step';
   const store = new SqliteRunStore(':memory:');
   await store.putXml(model.xmlSha256, modelXml);
   const holds = new MemoryHolds();
@@ -190,6 +246,7 @@ async function drive(model: engine.ProcessModel, modelXml: string, variables: Re
   const make = () => new Executor<RunState>({ engine, model, store, clock, jobs, holds, stepMode, newId: () => `id-${n++}` });
   let executor = make();
   await executor.start({ runId: 'r', variables });
+  if (mode === 'breakpoints') await executor.setBreakpoints(Object.values(model.processes).flatMap((process) => Object.keys(process.nodes)));
   let pauses = 0;
   for (let turn = 0; turn < 200; turn++) {
     await executor.whenIdle({ timers: false, jobs: false });
@@ -202,7 +259,7 @@ async function drive(model: engine.ProcessModel, modelXml: string, variables: Re
       await executor.recover('r');
       expect(executor.held).toEqual(at);
       pauses += 1;
-      await executor.step();
+      await (stepMode ? executor.step() : executor.continue());
       continue;
     }
     if (executor.state.status !== 'running') break;
@@ -224,5 +281,5 @@ async function drive(model: engine.ProcessModel, modelXml: string, variables: Re
   expect(verifyChain(records, await store.getRun('r'))).toMatchObject({ ok: true });
   expect(engine.replay(model, records)).toEqual(executor.state);
   executor.close();
-  return { status: executor.state.status, head: executor.state.head, records: records.length, ...(stepMode ? { pauses } : {}) };
+  return { status: executor.state.status, head: executor.state.head, records: records.length, ...(mode === 'free' ? {} : { pauses }) };
 }

@@ -10,6 +10,7 @@ import type { ProcessModel } from '../engine/definition/model.js';
 import type { Effect } from '../engine/effects.js';
 import type { EngineContext, EngineEvent, StartCommand } from '../engine/events.js';
 import type { EngineApi, RunStateLike } from './engineApi.js';
+import { splitAtPauses } from './pauses.js';
 import type { Clock, JobDispatcher, RunStatus, RunStore, RunUpdate, TimerHandle } from './ports.js';
 
 export interface ExecutorOptions<S extends RunStateLike> {
@@ -40,6 +41,8 @@ export interface ExecutorOptions<S extends RunStateLike> {
  */
 export interface StepHold {
   stepMode: boolean;
+  /** Elements the run pauses before even outside step mode. */
+  breakpoints?: string[];
   records: TokenRecord[];
 }
 
@@ -105,8 +108,9 @@ export class Executor<S extends RunStateLike> {
   readonly #listeners = new Set<(notice: ExecutorNotice<S>) => void>();
   #idleWaiters: (Required<IdleOptions> & { resolve: () => void })[] = [];
   #stepMode: boolean;
-  /** Element instances the chain has entered so far (kept in step mode only). */
-  #instances = new Set<string>();
+  #breakpoints = new Set<string>();
+  /** Element instances the committed chain has entered (kept only while the run can pause). */
+  #instances: Set<string> | undefined;
   #held: Held<S> | undefined;
   /** Pending while a step is held: queued events wait for it. */
   #gate: Promise<void> | undefined;
@@ -117,6 +121,7 @@ export class Executor<S extends RunStateLike> {
   constructor(opts: ExecutorOptions<S>) {
     this.#opts = opts;
     this.#stepMode = opts.stepMode ?? false;
+    if (this.#stepMode) this.#instances = new Set();
     this.#ctx = { now: () => opts.clock.now(), newId: opts.newId ?? (() => crypto.randomUUID()) };
   }
 
@@ -141,6 +146,11 @@ export class Executor<S extends RunStateLike> {
     return this.#stepMode;
   }
 
+  /** Elements the run pauses before (also outside step mode). */
+  get breakpoints(): string[] {
+    return [...this.#breakpoints];
+  }
+
   /** Where a step-mode run is paused, if it is. */
   get held(): HeldAt | undefined {
     const next = this.#held?.groups[0]?.[0];
@@ -158,7 +168,7 @@ export class Executor<S extends RunStateLike> {
       await this.#opts.beforeCreate?.(result.state);
       const now = clock.now();
       const { prefix, groups } = this.#split(result.records);
-      if (this.#stepMode) await this.#opts.holds?.put(cmd.runId, { stepMode: true, records: groups.flat() });
+      if (groups.length > 0) await this.#putHold(cmd.runId, groups.flat());
       await this.#committing(store.createRun(
         {
           runId: result.state.runId,
@@ -171,8 +181,13 @@ export class Executor<S extends RunStateLike> {
         },
         prefix
       ));
-      if (groups.length > 0) this.#hold({ cause: 'start', state: result.state, effects: result.effects, groups }, prefix);
-      else this.#apply('start', result.state, result.records, result.effects);
+      this.#entered(prefix);
+      if (groups.length > 0) {
+        this.#hold({ cause: 'start', state: result.state, effects: result.effects, groups }, prefix);
+        return result.state;
+      }
+      await this.#keepHold(cmd.runId, this.#status(result.state));
+      this.#apply('start', result.state, result.records, result.effects);
       return result.state;
     });
   }
@@ -190,7 +205,8 @@ export class Executor<S extends RunStateLike> {
       // Held records the store already has were committed before a crash: only the rest is held.
       const tail = (hold?.records ?? []).filter((record) => record.seq >= meta.count);
       this.#stepMode = hold?.stepMode ?? false;
-      if (this.#stepMode) this.#instances = new Set(records.map((record) => record.instance));
+      this.#breakpoints = new Set(hold?.breakpoints ?? []);
+      if (this.#canPause()) this.#instances = new Set(records.map((record) => record.instance));
       const chain = tail.length > 0 ? [...records, ...tail] : records;
       if (tail.length > 0) {
         const held = verifyChain(chain);
@@ -198,17 +214,20 @@ export class Executor<S extends RunStateLike> {
       }
       const state = engine.replay(model, chain);
       const effects = engine.pendingEffects(model, state);
-      if (tail.length > 0 && !this.#stepMode) {
-        // Continued before the crash, but not all committed: commit the rest now.
-        await this.#committing(store.commit(runId, tail, { status: this.#status(state), updatedAt: this.#opts.clock.now() }));
-        await this.#opts.holds?.delete(runId);
+      // What was held is split again by the rules now in force: what comes before a pause (e.g.
+      // continued before the crash but not all committed) is committed now.
+      const { prefix, groups } = this.#split(tail);
+      if (prefix.length > 0) {
+        const status = groups.length > 0 ? 'running' : this.#status(state);
+        await this.#committing(store.commit(runId, prefix, { status, updatedAt: this.#opts.clock.now() }));
+        this.#entered(prefix);
       }
-      if (tail.length > 0 && this.#stepMode) {
-        const { prefix, groups } = this.#split(tail);
-        this.#hold({ cause: 'recover', state, effects, groups: prefix.length > 0 ? [prefix, ...groups] : groups }, []);
+      if (groups.length > 0) {
+        this.#hold({ cause: 'recover', state, effects, groups }, []);
         return state;
       }
-      this.#apply('recover', state, tail.length > 0 && !this.#stepMode ? tail : [], effects);
+      if (tail.length > 0) await this.#keepHold(runId, this.#status(state));
+      this.#apply('recover', state, prefix, effects);
       return state;
     });
   }
@@ -225,15 +244,17 @@ export class Executor<S extends RunStateLike> {
       const result = engine.step(model, this.state, event, this.#ctx);
       const { prefix, groups } = this.#split(result.records);
       if (groups.length > 0) {
-        await this.#opts.holds?.put(this.state.runId, { stepMode: true, records: groups.flat() });
+        await this.#putHold(this.state.runId, groups.flat());
         if (prefix.length > 0) await this.#committing(store.commit(this.state.runId, prefix, { status: 'running', updatedAt: clock.now() }));
+        this.#entered(prefix);
         this.#hold({ cause: event, state: result.state, effects: result.effects, groups }, prefix);
         return result.state;
       }
       if (result.records.length > 0) {
         const update = { status: this.#status(result.state), updatedAt: clock.now() };
         await this.#committing(store.commit(this.state.runId, result.records, update));
-        if (this.#stepMode && update.status !== 'running') await this.#opts.holds?.delete(this.state.runId);
+        this.#entered(result.records);
+        if (update.status !== 'running') await this.#keepHold(this.state.runId, update.status);
       }
       this.#apply(event, result.state, result.records, result.effects);
       return result.state;
@@ -241,29 +262,21 @@ export class Executor<S extends RunStateLike> {
   }
 
   /**
-   * Step mode: lets the held element proceed — commits its records up to the next element entered
-   * (then pauses there), or the rest of the step with its effects. Nothing held: nothing happens.
+   * Lets the held element proceed and turns step mode on: commits its records up to the next
+   * element entered (then pauses there), or the rest of the step with its effects.
    */
   step(): Promise<void> {
     return this.#holding(async () => {
       const held = this.#held;
       if (!held) return;
-      const group = held.groups.shift()!;
-      const runId = this.state.runId;
-      const last = held.groups.length === 0;
-      const update: RunUpdate = { status: last ? this.#status(held.state) : 'running', updatedAt: this.#opts.clock.now() };
-      await this.#committing(this.#opts.store.commit(runId, group, update));
-      if (last) {
-        await this.#settleHold(runId, held.state);
-        this.#release(held, group);
-      } else {
-        await this.#opts.holds?.put(runId, { stepMode: true, records: held.groups.flat() });
-        this.#notify({ cause: held.cause, state: held.state, records: group, effects: [], partial: true });
-      }
+      this.#stepMode = true;
+      // Held at a breakpoint, a group may span several elements: split it again, one per element.
+      held.groups = this.#split(held.groups.flat()).groups;
+      await this.#releaseNext(held, held.groups.shift()!);
     });
   }
 
-  /** Leaves step mode: whatever is held is committed at once and the run goes on freely. */
+  /** Leaves step mode: the held element and whatever follows are committed up to the next breakpoint. */
   continue(): Promise<void> {
     return this.#holding(async () => {
       // (A step held after an earlier `continue` raced it is released by this one.)
@@ -271,14 +284,31 @@ export class Executor<S extends RunStateLike> {
       this.#stepMode = false;
       const held = this.#held;
       if (!held) {
-        await this.#opts.holds?.delete(this.state.runId);
+        await this.#keepHold(this.state.runId, 'running');
         return;
       }
-      const rest = held.groups.flat();
-      held.groups = [];
-      await this.#committing(this.#opts.store.commit(this.state.runId, rest, { status: this.#status(held.state), updatedAt: this.#opts.clock.now() }));
-      await this.#opts.holds?.delete(this.state.runId);
-      this.#release(held, rest);
+      const [current = [], ...others] = held.groups;
+      const after = this.#split(others.flat());
+      held.groups = after.groups;
+      await this.#releaseNext(held, [...current, ...after.prefix]);
+    });
+  }
+
+  /** Sets the elements the run pauses before, in or out of step mode (a held step is regrouped). */
+  setBreakpoints(nodes: readonly string[]): Promise<void> {
+    return this.#holding(async () => {
+      this.#breakpoints = new Set(nodes);
+      const runId = this.state.runId;
+      if (this.#canPause() && !this.#instances) {
+        this.#instances = new Set((await this.#opts.store.records(runId)).map((record) => record.instance));
+      }
+      const held = this.#held;
+      if (held) {
+        const [current = [], ...others] = held.groups;
+        const after = this.#split(others.flat());
+        held.groups = [[...current, ...after.prefix], ...after.groups];
+      }
+      await this.#keepHold(runId, 'running');
     });
   }
 
@@ -338,22 +368,49 @@ export class Executor<S extends RunStateLike> {
     }
   }
 
-  /**
-   * Step mode: splits a step's records at each element instance the chain enters for the first
-   * time. `prefix` (before the first such record) is committed at once; each group waits for a
-   * `step`. Outside step mode everything is prefix.
-   */
+  /** True when the run may pause: step mode or breakpoints. */
+  #canPause(): boolean {
+    return this.#stepMode || this.#breakpoints.size > 0;
+  }
+
+  /** Splits a step's records before each pause; a run that cannot pause commits them all at once. */
   #split(records: readonly TokenRecord[]): { prefix: TokenRecord[]; groups: TokenRecord[][] } {
-    if (!this.#stepMode) return { prefix: [...records], groups: [] };
-    const prefix: TokenRecord[] = [];
-    const groups: TokenRecord[][] = [];
-    for (const record of records) {
-      const enters = record.kind === 'token' && !this.#instances.has(record.instance);
-      this.#instances.add(record.instance);
-      if (enters) groups.push([record]);
-      else (groups.at(-1) ?? prefix).push(record);
+    if (!this.#instances || !this.#canPause()) return { prefix: [...records], groups: [] };
+    return splitAtPauses(records, this.#instances, { stepMode: this.#stepMode, breakpoints: this.#breakpoints });
+  }
+
+  /** Committed records: their instances count as entered. */
+  #entered(records: readonly TokenRecord[]): void {
+    if (this.#instances) for (const record of records) this.#instances.add(record.instance);
+  }
+
+  /** Commits one released part of the held step; the last part performs the step's effects. */
+  async #releaseNext(held: Held<S>, part: TokenRecord[]): Promise<void> {
+    const runId = this.state.runId;
+    const last = held.groups.length === 0;
+    const status = last ? this.#status(held.state) : 'running';
+    const update: RunUpdate = { status, updatedAt: this.#opts.clock.now() };
+    if (part.length > 0) await this.#committing(this.#opts.store.commit(runId, part, update));
+    this.#entered(part);
+    if (last) {
+      this.#held = undefined;
+      await this.#keepHold(runId, status);
+      this.#release(held, part);
+    } else {
+      await this.#putHold(runId, held.groups.flat());
+      this.#notify({ cause: held.cause, state: held.state, records: part, effects: [], partial: true });
     }
-    return { prefix, groups };
+  }
+
+  /** Writes the pause settings with these uncommitted records. */
+  async #putHold(runId: string, records: TokenRecord[]): Promise<void> {
+    await this.#opts.holds?.put(runId, { stepMode: this.#stepMode, breakpoints: [...this.#breakpoints], records });
+  }
+
+  /** With nothing held: keeps the pause settings of a running run that can pause, else drops them. */
+  async #keepHold(runId: string, status: RunStatus): Promise<void> {
+    if (status === 'running' && this.#canPause()) await this.#putHold(runId, []);
+    else await this.#opts.holds?.delete(runId);
   }
 
   /** Holds the rest of a step: the committed prefix is announced, the run waits for `step`. */
@@ -387,17 +444,11 @@ export class Executor<S extends RunStateLike> {
     const { engine, model, store } = this.#opts;
     const runId = this.state.runId;
     const state = engine.replay(model, await store.records(runId));
-    await this.#opts.holds?.put(runId, { stepMode: this.#stepMode, records: [] });
     this.#held = undefined;
+    await this.#keepHold(runId, 'running');
     this.#state = state;
     this.#openGate();
     this.#wakeIdle();
-  }
-
-  /** After a held step: a run still in step mode keeps its flag (records none), an ended one drops it. */
-  async #settleHold(runId: string, state: S): Promise<void> {
-    if (this.#status(state) === 'running') await this.#opts.holds?.put(runId, { stepMode: true, records: [] });
-    else await this.#opts.holds?.delete(runId);
   }
 
   #holding(task: () => Promise<void>): Promise<void> {
@@ -490,8 +541,9 @@ export class Executor<S extends RunStateLike> {
 
   #idle(wait: Required<IdleOptions>): boolean {
     if (this.#closed) return true;
-    // A held step counts as idle: like a user task, it goes on only when a person steps it.
-    return this.#queued === 0 && (!wait.jobs || this.#jobs.size === 0) && (!wait.timers || this.#timers.size === 0);
+    // A held step counts as idle (events queued behind it too): like a user task, it goes on
+    // only when a person steps it.
+    return (this.#queued === 0 || this.#held !== undefined) && (!wait.jobs || this.#jobs.size === 0) && (!wait.timers || this.#timers.size === 0);
   }
 
   #wakeIdle(): void {
