@@ -80,16 +80,17 @@ describe('tests/sharedRuns: a run shared from A, watched and acted on from B (tw
     await task.getByRole('button', { name: 'Complete Review request' }).click();
 
     // then A's engine applied it (an intent record written by A) and the run finished in A …
-    const done = await waitForRun(pageA, runId, (d) => d.run.status === 'completed', 20_000);
-    expect(done.summary.variables).toMatchObject({ approved: true, note: 'looks good' });
+    await waitForRun(pageA, runId, (d) => d.run.status === 'completed', 20_000);
     const finalA = await records(pageA, runId);
-    expect(finalA.some((r: TokenRecord) => r.kind === 'intent' && r.node === 'Review')).toBe(true);
+    const intent = finalA.find((r: TokenRecord) => r.kind === 'intent' && r.node === 'Review');
+    expect(intent?.data).toMatchObject({ type: 'userTask.completed', variables: { approved: true, note: 'looks good' } });
     // … and B shows the same chain, the run completed and its request done — records reach B live
     await expect.poll(() => replicaHashes(pageB), { timeout: 10_000 }).toEqual(finalA.map((r) => r.hash));
     const arrivals = await pageB.evaluate(() => window.tesseraSharedRun!.arrivals);
     const lags = finalA.slice(chainA.length).map((r) => arrivals[r.seq]! - r.at);
     console.log(`shared run: records A committed after B's intent reached B's verified view ${lags.join(', ')} ms after A's step clock`);
     await expect.poll(() => pageB.getByTestId('shared-status').textContent()).toBe('completed');
+    expect(await pageB.evaluate(() => window.tesseraSharedRun!.detail?.summary.variables)).toEqual({ approved: true, note: 'looks good' });
     await pageB.getByTestId('shared-requests').getByText('done by the executor').waitFor();
     await pageB.screenshot({ path: `${shots}/shared-run-b.png`, fullPage: true });
 

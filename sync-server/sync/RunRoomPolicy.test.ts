@@ -100,10 +100,22 @@ describe('sync-server/sync/RunRoomPolicy', () => {
     expect(stored().map((r) => r.seq)).toEqual([0, 1, 2]);
     expect(alice.doc.getArray(RunRoomType.records).length).toBe(3);
     expect(bob.denied[0]).toMatch(/only the executor/);
-    // and bob's claim while alice is connected changes nothing
+    // and bob's next change depends on the dropped one: refused too, not kept pending on the relay
+    bob.claim();
+    expect(bob.denied.at(-1)).toMatch(/missing/);
+    expect(room.doc.store.pendingStructs).toBeNull();
+    // and bob's claim while alice is connected (from a fresh doc) changes nothing
+    bob.reset();
     bob.claim();
     expect(alice.lease).toMatchObject({ holder: 'alice', epoch: 1 });
     expect(room.doc.getArray(RunRoomType.claims).length).toBe(0);
+    // and a reconnect's sync step 2 (a whole state, with the consumed claims' deletions) passes
+    const carol = new Client(room, 'carol');
+    carol.claim();
+    room.applyUpdate(carol, Y.encodeStateAsUpdate(carol.doc));
+    room.applyUpdate(alice, Y.encodeStateAsUpdate(alice.doc));
+    expect(carol.denied).toEqual([]);
+    expect(alice.denied).toHaveLength(0);
   });
 
   it("accepts a collaborator's intents signed by itself, refuses forged ones", () => {

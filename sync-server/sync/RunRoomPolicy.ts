@@ -59,6 +59,13 @@ export class RunRoomPolicy implements RoomPolicy {
       return { ok: false, reason: 'run docs are append-only' };
     }
     if (touches.deletes.length > 0 && !this.#holds(peer, undefined)) return { ok: false, reason: 'only the executor edits the run info' };
+    // Over one socket a client's changes arrive in order: a gap means an earlier one was dropped
+    // here. Applying it would leave it pending in the doc (and in every sync) forever.
+    const firstClock = new Map<number, number>();
+    for (const { item } of touches.inserts) firstClock.set(item.id.client, Math.min(item.id.clock, firstClock.get(item.id.client) ?? Infinity));
+    for (const [client, clock] of firstClock) {
+      if (clock > Y.getState(this.#doc.store, client)) return { ok: false, reason: 'update is missing earlier changes the relay dropped: reload the run' };
+    }
     const records: InsertTouch[] = [];
     for (const touch of touches.inserts) {
       const problem = this.#checkInsert(peer, touch);

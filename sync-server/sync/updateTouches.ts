@@ -14,7 +14,7 @@ export interface InsertTouch {
 
 export interface UpdateTouches {
   inserts: InsertTouch[];
-  /** Top-level types of deleted content (undefined: content the doc does not have). */
+  /** Top-level types of content the update deletes that is live in the doc (undefined: unknown content). */
   deletes: (string | undefined)[];
 }
 
@@ -53,7 +53,9 @@ export function updateTouches(doc: Y.Doc, update: Uint8Array): UpdateTouches {
         const id = { client, clock: at };
         if (Y.getState(doc.store, client) > at) {
           const stored = Y.getItem(doc.store, Y.createID(client, at)) as Y.Item | Y.AbstractStruct;
-          deletes.push(rootOfStored(doc, id));
+          // A sync step 2 carries the sender's whole delete set: content already deleted (or
+          // garbage-collected) here changes nothing and is no decision.
+          if (stored instanceof Y.Item && !stored.deleted) deletes.push(rootOfStored(doc, id));
           at = stored.id.clock + Math.max(1, stored.length);
         } else {
           const item = local(id);

@@ -29,6 +29,8 @@ export class SharedRunView {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole on each change ($state.raw), never mutated
   outcomes = $state.raw<ReadonlyMap<string, IntentOutcome>>(new Map());
   lease = $state.raw<RunLease | undefined>(undefined);
+  /** The relay's last reason for dropping a change from this page (its later changes need a reload). */
+  denied = $state<string | undefined>(undefined);
   /** When (epoch ms) each verified seq reached this page: the live view's latency, for tests and people. */
   readonly arrivals: number[] = [];
   /** Intents this tab posted, in order. */
@@ -99,6 +101,7 @@ export class SharedRunView {
     this.status = connection.status;
     const doc = connection.doc;
     this.lease = readLease(doc);
+    this.denied = connection.denied.at(-1);
     this.outcomes = readOutcomes(doc);
     if (this.#verifier.update(runRecordsOf(doc).toArray())) {
       const { records, tampered } = this.#verifier.state;
