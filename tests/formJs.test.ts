@@ -32,6 +32,13 @@ describe('tests/formJs: a user task with a form-js schema is completed from the 
     const runId = await startRun(page, { xml, variables: { amount: 42, category: 'travel' } });
     await waitForRun(page, runId, (d) => d.userTasks.length === 1);
 
+    // the run page's task form is the same form-js form
+    await page.goto(`${relay.url}/runs/${runId}`);
+    const onRunPage = page.locator('[data-testid="form-js"][data-ready="true"]');
+    await onRunPage.waitFor({ timeout: 15_000 });
+    await expect(onRunPage.getByLabel('Amount').inputValue()).resolves.toBe('42');
+    await onRunPage.screenshot({ path: `${shots}/run-page-form-js.png` });
+
     // when the inbox opens, form-js renders the task's form with the run's variables filled in
     await page.goto(`${relay.url}/inbox`);
     const card = page.locator(`li.task[data-run="${runId}"]`);
