@@ -21,7 +21,10 @@ export class RunRoomConnection {
   readonly denied: string[] = [];
   #listeners = new Set<() => void>();
 
-  constructor(relayUrl: string, runId: string, token: string) {
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `refresh` mints a new token: the relay closes a connection when its token expires (4003). */
+  constructor(relayUrl: string, runId: string, token: string, refresh?: () => Promise<string | undefined>) {
     const url = `${relayUrl.replace(/^http/, 'ws')}/sync`;
     this.provider = new WebsocketProvider(url, `run:${runId}`, this.doc, { params: { token }, maxBackoffTime: 2500, disableBc: true });
     this.provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder: decoding.Decoder) => {
@@ -33,12 +36,29 @@ export class RunRoomConnection {
     this.provider.on('status', this.#emit);
     this.provider.on('sync', this.#emit);
     this.doc.on('update', this.#emit);
+    if (refresh) this.#scheduleRefresh(token, refresh);
+  }
+
+  /** A minute before the token expires, the next reconnect gets a fresh one. */
+  #scheduleRefresh(token: string, refresh: () => Promise<string | undefined>): void {
+    const exp = tokenExpiry(token);
+    if (exp === undefined) return;
+    const delay = Math.max(5_000, exp * 1000 - Date.now() - 60_000);
+    this.#refreshTimer = setTimeout(() => {
+      void refresh().then((fresh) => {
+        if (!fresh) return this.#scheduleRefresh(token, refresh);
+        this.provider.params = { ...this.provider.params, token: fresh };
+        this.#scheduleRefresh(fresh, refresh);
+      });
+    }, Math.min(delay, 2 ** 31 - 1));
   }
 
   /** Opens a run room with a token from a link, or one the loopback relay mints for `user`. */
   static async open(relayUrl: string, runId: string, options: { token?: string; user: string }): Promise<RunRoomConnection | undefined> {
-    const token = options.token ?? (await mintRunToken(relayUrl, runId, 'run', options.user));
-    return token ? new RunRoomConnection(relayUrl, runId, token) : undefined;
+    if (options.token) return new RunRoomConnection(relayUrl, runId, options.token);
+    const mint = () => mintRunToken(relayUrl, runId, 'run', options.user);
+    const token = await mint();
+    return token ? new RunRoomConnection(relayUrl, runId, token, mint) : undefined;
   }
 
   get status(): RunRoomStatus {
@@ -74,6 +94,7 @@ export class RunRoomConnection {
   #emit = (): void => this.#listeners.forEach((listener) => listener());
 
   destroy(): void {
+    clearTimeout(this.#refreshTimer);
     this.#listeners.clear();
     this.provider.destroy();
     this.doc.destroy();
@@ -97,4 +118,14 @@ export function runInviteLink(base: string, runId: string, token: string): strin
   const url = new URL(`/runs/shared/${encodeURIComponent(runId)}`, base);
   url.searchParams.set('token', token);
   return url.toString();
+}
+
+/** A JWT's `exp` (seconds), read without verifying (the relay verifies). */
+function tokenExpiry(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : undefined;
+  } catch {
+    return undefined;
+  }
 }
