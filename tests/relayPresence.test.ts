@@ -45,21 +45,24 @@ describe('relay presence over 127.0.0.1', () => {
     expect(sees(a, b)).toBe('B');
   });
 
-  it('after a dropped socket (no goodbye; the provider reconnects by itself) both see each other again', async () => {
+  it("a dropped socket (no goodbye) is not 'left': B keeps A; after A's provider reconnects both see each other", async () => {
     const a = await client('diagram:presence-drop', 'alice');
     const b = await client('diagram:presence-drop', 'bob');
     a.provider.awareness.setLocalState({ name: 'A' });
     b.provider.awareness.setLocalState({ name: 'B' });
     await waitFor(() => sees(a, b) === 'B' && sees(b, a) === 'A', 5000, 'initial presence');
+    const removedAtB: number[] = [];
+    b.provider.awareness.on('change', ({ removed }: { removed: number[] }) => removedAtB.push(...removed));
     for (let round = 0; round < 3; round++) {
-      // when A's socket drops (the relay removes A; A's provider removes B locally) and reconnects
+      // when A's socket drops (A's provider removes B locally) and reconnects by itself
       a.provider.ws?.close();
-      await waitFor(() => sees(b, a) === undefined, 5000, 'A gone at B');
+      await waitFor(() => !a.provider.wsconnected, 5000, 'A disconnected');
       await waitFor(() => a.provider.synced, 5000, 'A reconnected');
       // then both see each other again
       await waitFor(() => sees(a, b) === 'B', 5000, `A sees B again (round ${round})`);
       await waitFor(() => sees(b, a) === 'A', 5000, `B sees A again (round ${round})`);
     }
     expect(sees(b, a)).toBe('A');
+    expect(removedAtB).not.toContain(a.doc.clientID);
   });
 });

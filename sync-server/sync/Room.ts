@@ -101,15 +101,14 @@ export class Room {
     if (states.length > 0) peer.send(this.awarenessFrame(states, peer));
   }
 
-  /** Removes a peer and the awareness states it owned. */
+  /**
+   * Removes a peer. Its awareness entries stay until they expire (30 s without renewal) or it says
+   * goodbye (a null state): a closed socket is not "left the document" (COLLAB.md; background tabs
+   * and flaky networks drop sockets). Meanwhile only the same user may take those ids over.
+   */
   leave(peer: RoomPeer): void {
-    const ids = this.#peers.get(peer);
     this.#peers.delete(peer);
     this.#policy?.left(peer);
-    if (!ids) return;
-    for (const id of ids) this.#owners.delete(id);
-    const present = [...ids].filter((id) => this.awareness.getStates().has(id));
-    if (present.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, present, null);
   }
 
   /** Answers a peer's sync step 1 (its state vector) with what it is missing. */
@@ -189,7 +188,11 @@ export class Room {
     }
     // A removed entry is forgotten here: its owner's re-announce after a reconnect carries the SAME
     // clock (y-websocket does not bump it), which y-protocols would otherwise drop as "not newer".
-    for (const id of removed) this.awareness.meta.delete(id);
+    for (const id of removed) {
+      this.awareness.meta.delete(id);
+      const owner = this.#owners.get(id);
+      if (owner && !this.#peers.has(owner)) this.#owners.delete(id);
+    }
   };
 
   /**

@@ -147,20 +147,29 @@ describe('sync-server/sync/SyncConnection', () => {
     expect(copy.getMap('elements').size).toBe(3);
   });
 
-  it("lets a peer speak only for its own awareness ids; its leaving removes them", async () => {
-    // given two peers, A announcing client 7
-    const { room, writerConnection, other } = setup('view');
+  it("lets a peer speak only for its own awareness ids; a dropped socket keeps them (not 'left'), a goodbye removes them", async () => {
+    // given two peers, A (user ada) announcing client 7
+    const { room, other } = setup('view');
+    const writerConnection = new SyncConnection({ socket: new FakeSocket(), room, role: 'edit', user: 'ada', validate: accept });
     writerConnection.receive(awarenessFrame(7, { user: 'A' }));
     await settle();
     expect(room.awareness.getStates().get(7)).toEqual({ user: 'A' });
     // when another peer claims client 7
-    const intruder = new SyncConnection({ socket: new FakeSocket(), room, role: 'edit', validate: accept });
+    const intruder = new SyncConnection({ socket: new FakeSocket(), room, role: 'edit', user: 'mallory', validate: accept });
     intruder.receive(awarenessFrame(7, { user: 'Mallory' }, 5));
     await settle();
-    // then A's state stands; and when A leaves, it is removed and the others hear it
+    // then A's state stands; and when A's socket drops, it still stands (until it expires) and nobody else may take it
     expect(room.awareness.getStates().get(7)).toEqual({ user: 'A' });
-    const before = other.frames.length;
     writerConnection.closedByPeer();
+    expect(room.awareness.getStates().get(7)).toEqual({ user: 'A' });
+    intruder.receive(awarenessFrame(7, { user: 'Mallory' }, 6));
+    await settle();
+    expect(room.awareness.getStates().get(7)).toEqual({ user: 'A' });
+    // and when A says goodbye from its next connection, the entry is removed and the others hear it
+    const back = new SyncConnection({ socket: new FakeSocket(), room, role: 'edit', user: 'ada', validate: accept });
+    const before = other.frames.length;
+    back.receive(awarenessFrame(7, null, 2));
+    await settle();
     expect(room.awareness.getStates().has(7)).toBe(false);
     expect(other.frames.length).toBe(before + 1);
   });

@@ -171,6 +171,23 @@ export class CollabSession {
     return this.binding.doc ? authorOf(elementsOf(this.doc).get(id)) : undefined;
   }
 
+  /**
+   * Calls `listener` with who last changed the one selected element ('you', a name, or undefined)
+   * whenever the selection or the diagram changes; returns the unsubscribe.
+   */
+  watchChangedBy(listener: (name: string | undefined) => void): () => void {
+    const eventBus = this.modeler.get('eventBus');
+    const events = ['selection.changed', 'collab.applied', 'elements.changed'];
+    const update = () => {
+      const selected: { id: string; businessObject?: { id?: string } }[] = this.modeler.get('selection').get();
+      const id = selected.length === 1 ? (selected[0]!.businessObject?.id ?? selected[0]!.id) : undefined;
+      const author = id ? this.changedBy(id) : undefined;
+      listener(author ? (author.id === this.user.id ? 'you' : author.name) : undefined);
+    };
+    eventBus.on(events, update);
+    return () => eventBus.off(events, update);
+  }
+
   /** Renames the local user for presence and for the "changed by" of later edits. */
   setUser(user: CollabUser): void {
     this.binding.author = { id: user.id, name: user.name };

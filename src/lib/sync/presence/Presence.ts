@@ -62,6 +62,22 @@ export class Presence {
       eventBus.off('selection.changed', onSelection);
       eventBus.off('canvas.viewbox.changed', onViewbox);
     });
+    // Closing the tab is leaving: say so (a dropped socket alone is not, the relay keeps the entry
+    // until it expires). A page restored from the back/forward cache comes back.
+    let parked: PeerState | null = null;
+    const onHide = () => {
+      parked = awareness.getLocalState() as PeerState | null;
+      awareness.setLocalState(null);
+    };
+    const onShow = (event: PageTransitionEvent) => {
+      if (event.persisted && parked && awareness.getLocalState() === null) awareness.setLocalState(parked);
+    };
+    window.addEventListener('pagehide', onHide);
+    window.addEventListener('pageshow', onShow);
+    this.#cleanup.push(() => {
+      window.removeEventListener('pagehide', onHide);
+      window.removeEventListener('pageshow', onShow);
+    });
     const onChange = () => this.#render();
     awareness.on('change', onChange);
     this.#cleanup.push(() => awareness.off('change', onChange));
