@@ -224,7 +224,7 @@ describe('runtime/Executor step mode', () => {
       expect(pauses, modelXml).toBeGreaterThan(2);
       const { pauses: stops, ...viaBreakpoints } = broken;
       expect(viaBreakpoints, modelXml).toEqual(free);
-      stopsAtBreakpoints += stops;
+      stopsAtBreakpoints += stops ?? 0;
     }
     // (a run that ends within its first step never meets the breakpoints set after it)
     expect(stopsAtBreakpoints).toBeGreaterThan(0);

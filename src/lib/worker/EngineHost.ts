@@ -23,6 +23,7 @@ import type {
   JobOutputListener,
   SimulatedFailure,
   StartInput,
+  StepInfo,
   Unsubscribe,
   WriteStats
 } from './api.js';
@@ -183,9 +184,12 @@ export class EngineHost implements EngineHostApi {
     const live = held ? undefined : execution?.state;
     const state = live ?? engine.replay(model, await this.#deps.store.records(runId));
     const detail = runDetail(this.#info(meta, await this.#deps.locks.held()), model, state);
-    if (!execution?.stepMode && !held) return detail;
+    const breakpoints = execution?.breakpoints ?? [];
+    if (!execution?.stepMode && !held && breakpoints.length === 0) return detail;
     const name = held ? nodeName(model, held.node) : undefined;
-    return { ...detail, step: held ? { held: { node: held.node, instance: held.instance, ...(name ? { name } : {}) } } : {} };
+    const step: StepInfo = { stepMode: execution?.stepMode ?? false, breakpoints };
+    if (held) step.held = { node: held.node, instance: held.instance, ...(name ? { name } : {}) };
+    return { ...detail, step };
   }
 
   records(runId: string, fromSeq = 0): Promise<TokenRecord[]> {
@@ -257,6 +261,10 @@ export class EngineHost implements EngineHostApi {
 
   continueRun(runId: string): Promise<void> {
     return this.#stepping(runId, (execution) => execution.continue());
+  }
+
+  setBreakpoints(runId: string, nodes: string[]): Promise<void> {
+    return this.#stepping(runId, (execution) => execution.setBreakpoints(nodes));
   }
 
   /** Step controls act on a run executing here (the tab that started or recovered it). */

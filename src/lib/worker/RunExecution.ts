@@ -67,9 +67,18 @@ export class RunExecution {
     return this.#running().step();
   }
 
-  /** Leaves step mode: the run goes on freely. */
+  /** Leaves step mode: the run goes on to the next breakpoint, if any. */
   continue(): Promise<void> {
     return this.#running().continue();
+  }
+
+  /** Elements the run pauses before (also outside step mode). */
+  get breakpoints(): string[] {
+    return this.#executor?.breakpoints ?? [];
+  }
+
+  setBreakpoints(nodes: readonly string[]): Promise<void> {
+    return this.#running().setBreakpoints(nodes);
   }
 
   async start(cmd: StartCommand): Promise<void> {

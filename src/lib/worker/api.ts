@@ -73,10 +73,14 @@ export interface PendingTimer {
   dueAt: number;
 }
 
-/** A run in step mode (executing in this tab) and where it is paused. */
+/** A run that pauses (step mode or breakpoints; executing in this tab) and where it is paused. */
 export interface StepInfo {
   /** The element the run is about to enter; absent while it waits for something else (a task, a timer). */
   held?: { node: string; name?: string; instance: string };
+  /** Pausing before every element (else only at breakpoints). */
+  stepMode?: boolean;
+  /** Elements the run pauses before even outside step mode. */
+  breakpoints?: string[];
 }
 
 export interface RunDetail {
@@ -142,6 +146,8 @@ export interface EngineHostApi {
   stepRun(runId: string): Promise<void>;
   /** Leaves step mode: what is held is committed and the run goes on freely. */
   continueRun(runId: string): Promise<void>;
+  /** The elements a run executing here pauses before (also outside step mode); [] clears them. */
+  setBreakpoints(runId: string, nodes: string[]): Promise<void>;
   /** Resumes a run paused by a failed write: it is recovered from its committed records. */
   resumeRun(runId: string): Promise<void>;
   exportChain(runId: string): Promise<ExportedChain>;

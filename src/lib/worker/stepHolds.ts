@@ -15,7 +15,7 @@ interface HoldRow extends StepHold {
   runId: string;
 }
 
-const holdSchema = z.object({ stepMode: z.boolean(), records: z.array(tokenRecordSchema) });
+const holdSchema = z.object({ stepMode: z.boolean(), breakpoints: z.array(z.string()).optional(), records: z.array(tokenRecordSchema) });
 
 /** Step holds kept in IndexedDB (fake-indexeddb in unit tests through `deps`). */
 export class DexieStepHolds implements StepHolds {
@@ -34,11 +34,12 @@ export class DexieStepHolds implements StepHolds {
     const parsed = holdSchema.safeParse(row);
     // A row that is not a hold is dropped: the run then goes on without step mode.
     if (!parsed.success) return undefined;
-    return { stepMode: parsed.data.stepMode, records: parsed.data.records as TokenRecord[] };
+    const { stepMode, breakpoints = [], records } = parsed.data;
+    return { stepMode, breakpoints, records: records as TokenRecord[] };
   }
 
   async put(runId: string, hold: StepHold): Promise<void> {
-    await this.#db.holds.put({ runId, stepMode: hold.stepMode, records: hold.records });
+    await this.#db.holds.put({ runId, stepMode: hold.stepMode, breakpoints: hold.breakpoints ?? [], records: hold.records });
   }
 
   async delete(runId: string): Promise<void> {
