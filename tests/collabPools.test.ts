@@ -25,7 +25,7 @@ describe('tests/collab pools and lanes: created and changed in one client, the s
 
   const online = (page: Page) => page.waitForFunction(() => (window as unknown as PageWindow).tesseraCollab?.status === 'online', undefined, { timeout: 20_000 });
 
-  /** id → type|name|semantic parent of every shape and connection (labels excluded), sorted. */
+  /** id|type|name|semantic parent|geometry of every shape and connection (labels excluded), sorted. */
   const model = (page: Page) =>
     page.evaluate(() => {
       const m = (window as unknown as PageWindow).tesseraModeler;
@@ -34,7 +34,7 @@ describe('tests/collab pools and lanes: created and changed in one client, the s
         .get('elementRegistry')
         .getAll()
         .filter((e: any) => e.type !== 'label')
-        .map((e: any) => `${e.id}|${e.type}|${e.businessObject.name ?? ''}|${e.businessObject.$parent?.id ?? ''}`);
+        .map((e: any) => `${e.id}|${e.type}|${e.businessObject.name ?? ''}|${e.businessObject.$parent?.id ?? ''}|${e.waypoints ? e.waypoints.map((p: any) => `${p.x},${p.y}`).join(' ') : `${e.x},${e.y},${e.width},${e.height}`}`);
       return { root: `${root.id}|${root.type}`, rows: rows.sort() as string[] };
     });
 
@@ -106,14 +106,19 @@ describe('tests/collab pools and lanes: created and changed in one client, the s
     await a.screenshot({ path: `${shots}/a-pool-lanes-changed-by.png` });
   });
 
-  it('A resizes the pool and B moves the task: both converge, and later edits still apply in place (no rebuild)', async () => {
+  it('A renames the pool and moves the task: B applies both in place (no rebuild) and matches A', async () => {
     const rebuildsBefore = await b.evaluate(() => (window as unknown as PageWindow).tesseraCollab.binding.rebuilds);
     await a.evaluate(() => {
       const m = (window as unknown as PageWindow).tesseraModeler;
-      const pool = m.get('elementRegistry').filter((e: any) => e.type === 'bpmn:Participant')[0];
+      const registry = m.get('elementRegistry');
+      const pool = registry.filter((e: any) => e.type === 'bpmn:Participant')[0];
       m.get('modeling').updateProperties(pool, { name: 'Customer service' });
+      const task = registry.filter((e: any) => e.type === 'bpmn:Task')[0];
+      m.get('modeling').moveShape(task, { x: 60, y: 0 });
     });
-    await expect.poll(async () => (await model(b)).rows.join('\n'), { timeout: 10_000 }).toContain('|bpmn:Participant|Customer service|');
+    const expected = await model(a);
+    expect(expected.rows.join('\n')).toContain('|bpmn:Participant|Customer service|');
+    await expect.poll(() => model(b), { timeout: 10_000 }).toEqual(expected);
     expect(await b.evaluate(() => (window as unknown as PageWindow).tesseraCollab.binding.rebuilds)).toBe(rebuildsBefore);
   });
 });
