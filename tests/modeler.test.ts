@@ -152,6 +152,36 @@ describe('tests/modeler: the diagram editor in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'notes.bpmn is not BPMN 2.0 XML' }).waitFor();
   });
 
+  it('takes a file dropped on the library (a new diagram) and on the editor (opened in place)', async () => {
+    const dropped = (name: string, taskId: string) =>
+      page.evaluateHandle(
+        ([file, id]) => {
+          const transfer = new DataTransfer();
+          const xml = `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="D" targetNamespace="urn:x"><bpmn:process id="P" isExecutable="true"><bpmn:task id="${id}" /></bpmn:process><bpmndi:BPMNDiagram id="DI"><bpmndi:BPMNPlane id="PL" bpmnElement="P"><bpmndi:BPMNShape id="${id}_di" bpmnElement="${id}"><dc:Bounds x="100" y="100" width="100" height="80" /></bpmndi:BPMNShape></bpmndi:BPMNPlane></bpmndi:BPMNDiagram></bpmn:definitions>`;
+          transfer.items.add(new File([xml], file!, { type: 'application/xml' }));
+          return transfer;
+        },
+        [name, taskId]
+      );
+    // given the library: a dragged file shows the drop hint, dropping it imports a new diagram
+    await page.goto(relay.url);
+    const library = page.getByRole('region', { name: 'Diagram library' });
+    const first = await dropped('dropped-library.bpmn', 'DroppedInLibrary');
+    await library.dispatchEvent('dragover', { dataTransfer: first });
+    await page.getByText('Drop a .bpmn, .xml or .json file to import it').waitFor();
+    await library.dispatchEvent('drop', { dataTransfer: first });
+    await page.getByRole('status').filter({ hasText: 'Imported dropped-library.bpmn' }).waitFor();
+    expect(await page.getByText('Drop a .bpmn, .xml or .json file to import it').count()).toBe(0);
+    // and in the editor, a dropped file replaces the diagram's content
+    await newDiagram();
+    const second = await dropped('dropped-editor.bpmn', 'DroppedInEditor');
+    const editor = page.getByRole('region', { name: 'Diagram editor' });
+    await editor.dispatchEvent('dragover', { dataTransfer: second });
+    await editor.dispatchEvent('drop', { dataTransfer: second });
+    await page.getByRole('status').filter({ hasText: 'Opened dropped-editor.bpmn' }).waitFor();
+    await expect.poll(() => idsOf(page, 'bpmn:Task')).toEqual(['DroppedInEditor']);
+  });
+
   it('looks right at 1366 and 768 px: editor, properties panel, library', async () => {
     await page.goto(relay.url);
     await page.getByRole('button', { name: /Expense approval/ }).click();
