@@ -142,6 +142,24 @@ describe('tests/collab: two Chromium profiles co-edit one diagram through a real
     await expect.poll(() => read(b), { timeout: 10_000 }).toEqual(expected);
   });
 
+  it("an id edit in A moves the element in B too (no duplicate), and its flows follow", async () => {
+    // when A changes the id of its task (as the properties panel does)
+    const oldId = await a.evaluate(() => {
+      const m = (window as unknown as PageWindow).tesseraModeler;
+      const task = m.get('elementRegistry').getAll().find((e: any) => e.businessObject.name === 'From A');
+      const id = task.id as string;
+      m.get('modeling').updateProperties(task, { id: 'Task_Renamed' });
+      return id;
+    });
+    // then both hold it once, under the new id, still the target of the start event's flow
+    const model = await converged();
+    expect(Object.keys(model)).toContain('Task_Renamed');
+    expect(Object.keys(model)).not.toContain(oldId);
+    const incoming = (page: Page) =>
+      page.evaluate(() => (window as unknown as PageWindow).tesseraModeler.get('elementRegistry').get('Task_Renamed')?.incoming.map((f: any) => f.source.id));
+    await expect.poll(() => incoming(b)).toEqual(['StartEvent_1']);
+  });
+
   it('concurrent renames of one element converge to one name', async () => {
     await Promise.all([rename(a, 'StartEvent_1', 'Name by A'), rename(b, 'StartEvent_1', 'Name by B')]);
     const model = await converged();

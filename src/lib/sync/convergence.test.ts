@@ -5,7 +5,7 @@ import { canonicalJson, type TokenRecord } from '../engine/index.js';
 import { prng, type Rand } from '../engine/testing/prng.js';
 import { elementsOf, metaOf, readElement, rootsOf } from './doc.js';
 import { generateXml } from './generateXml.js';
-import { addLane, addPool, addShape, connect, move, remove, rename, setCondition } from './modelOps.js';
+import { addLane, addPool, addShape, connect, move, remove, rename, renameId, setCondition } from './modelOps.js';
 import { appendRecords, readReplica, runRecordsOf } from './runDoc.js';
 import { seedFromXml } from './seedFromXml.js';
 
@@ -90,6 +90,10 @@ function randomOp(rand: Rand, doc: Y.Doc, client: number, counter: number): void
   } else if (r < 0.75) {
     const victim = pick(all.filter((e) => e.id !== 'Process_1'));
     if (victim) remove(doc, victim.id);
+  } else if (r < 0.78) {
+    // an id edit: the element moves to a new key and everything pointing at it follows
+    const target = pick(all.filter((e) => e.bounds && e.id !== 'Process_1'));
+    if (target) renameId(doc, target.id, `Renamed_${client}_${counter}`);
   } else if (r < 0.85) {
     const target = pick(all.filter((e) => e.id !== 'Process_1'));
     if (target) rename(doc, target.id, `c${client}-${counter}`, { id: `u${client}`, name: `User ${client}` });

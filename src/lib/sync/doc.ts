@@ -160,6 +160,53 @@ export function writeElement(elements: Y.Map<Y.Map<unknown>>, id: string, snapsh
   return changed;
 }
 
+/**
+ * An id rename (COLLAB.md: delete + create + rewrite references): moves entry `from` to `to` and
+ * points every parent, end, host, `{ref}` in props and roots, and plane at `to`. Call inside a transaction.
+ */
+export function renameEntry(doc: Y.Doc, from: string, to: string): void {
+  const elements = elementsOf(doc);
+  const entry = elements.get(from);
+  if (!entry || elements.has(to)) return;
+  writeElement(elements, to, readElement(entry));
+  if (entry.get('by') !== undefined) elements.get(to)!.set('by', entry.get('by'));
+  elements.delete(from);
+  for (const other of elements.values()) {
+    for (const field of ['parent', 'source', 'target', 'host'] as const) if (other.get(field) === from) other.set(field, to);
+    const props = other.get('props');
+    if (!(props instanceof Y.Map)) continue;
+    for (const [key, value] of props.entries()) {
+      const next = replaceRef(value, from, to);
+      if (next !== value) props.set(key, next);
+    }
+  }
+  const roots = rootsOf(doc);
+  for (const [id, value] of roots.entries()) {
+    const next = replaceRef(value, from, to);
+    if (next !== value) roots.set(id, next as JsonObject);
+  }
+  const planes = metaOf(doc).get('planes') as PlaneInfo[] | undefined;
+  if (planes?.some((p) => p.element === from)) metaOf(doc).set('planes', planes.map((p) => (p.element === from ? { ...p, element: to } : p)));
+}
+
+/** `value` with every `{ ref: from }` replaced by `{ ref: to }`; the same object when nothing matched. */
+function replaceRef(value: unknown, from: string, to: string): unknown {
+  if (Array.isArray(value)) {
+    const next = value.map((v) => replaceRef(v, from, to));
+    return next.some((v, i) => v !== value[i]) ? next : value;
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record.ref === from && Object.keys(record).length === 1) return { ref: to };
+  let changed = false;
+  const next: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(record)) {
+    next[key] = replaceRef(v, from, to);
+    if (next[key] !== v) changed = true;
+  }
+  return changed ? next : value;
+}
+
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;

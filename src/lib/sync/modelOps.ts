@@ -3,7 +3,7 @@
  * what the bpmn-js binding writes for the same gesture. Used by headless clients and the fuzz.
  */
 import * as Y from 'yjs';
-import { elementsOf, LOCAL_ORIGIN, metaOf, readElement, readMeta, writeElement, type Author, type Bounds, type ElementSnapshot } from './doc.js';
+import { elementsOf, LOCAL_ORIGIN, metaOf, readElement, readMeta, renameEntry, writeElement, type Author, type Bounds, type ElementSnapshot } from './doc.js';
 
 export function addShape(doc: Y.Doc, id: string, shape: { type: string; parent: string; bounds: Bounds; name?: string }): void {
   doc.transact(() => {
@@ -50,6 +50,11 @@ export function rename(doc: Y.Doc, id: string, name: string, by?: Author): void 
     entry.set('name', name);
     if (by) entry.set('by', by);
   }, LOCAL_ORIGIN);
+}
+
+/** Changes an element's id, rewriting what refers to it (what the binding writes for an id edit). */
+export function renameId(doc: Y.Doc, from: string, to: string): void {
+  doc.transact(() => renameEntry(doc, from, to), LOCAL_ORIGIN);
 }
 
 /** Adds a lane to `process`'s lane set (creating one with an id of its own), as bpmn-js's splitLane does. */

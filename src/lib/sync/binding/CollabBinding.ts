@@ -5,7 +5,7 @@
  * text; per-user undo with a Y.UndoManager bound to the editor's undo/redo actions.
  */
 import * as Y from 'yjs';
-import { elementsOf, LOCAL_ORIGIN, metaOf, readMeta, writeElement, type Author } from '../doc.js';
+import { elementsOf, LOCAL_ORIGIN, metaOf, readMeta, renameEntry, writeElement, type Author } from '../doc.js';
 import { generateXml } from '../generateXml.js';
 import type { ModdleObject } from '../moddleJson.js';
 import { applyRemote, parseExtensions, type Services } from './applyRemote.js';
@@ -24,6 +24,8 @@ export default class CollabBinding {
   author: Author | undefined;
   /** Canvas rebuilds from the doc for remote pool/lane/root changes (for tests and the console). */
   rebuilds = 0;
+  /** Ids changed locally (properties panel, undo of that), old → new, moved with the next capture. */
+  #renamed = new Map<string, string>();
   #applying = false;
   #rebuilding = false;
   #flushing = false;
@@ -37,6 +39,12 @@ export default class CollabBinding {
     private injector: any
   ) {
     eventBus.on('elements.changed', 250, (event: { elements: DiagramElement[] }) => this.#capture(event.elements));
+    // Fired before the registry and the moddle element take the new id: remember the old one.
+    eventBus.on('element.updateId', (event: { element: DiagramElement; newId: string }) => {
+      const old = event.element.businessObject?.id;
+      if (this.#applying || !this.doc || ownerOf(event.element) !== event.element || !old || old === event.newId) return;
+      this.#renamed.set(old, event.newId);
+    });
     const busy = (delta: number) => () => {
       this.#busy = Math.max(0, this.#busy + delta);
       if (this.#busy === 0) this.#schedule();
@@ -105,6 +113,8 @@ export default class CollabBinding {
     const doc = this.doc;
     const definitions = this.#definitions();
     this.doc.transact(() => {
+      for (const [from, to] of this.#renamed) renameEntry(doc, from, to);
+      this.#renamed.clear();
       const seen = new Set<string>();
       for (const element of changed) {
         const owner = ownerOf(element);
