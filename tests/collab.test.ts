@@ -237,4 +237,21 @@ describe('tests/collab: two Chromium profiles co-edit one diagram through a real
       }, { timeout: 20_000, interval: 500 })
       .toContain(bName);
   });
+
+  it("while B drags a shape, A sees its ghost (awareness, not the doc); it goes when B drops", async () => {
+    const box = (await b.locator('[data-element-id="StartEvent_1"]').boundingBox())!;
+    await b.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await b.mouse.down();
+    // when B holds the start event mid-drag
+    await expect
+      .poll(async () => {
+        await b.mouse.move(box.x + box.width / 2 + 60 + Math.random() * 40, box.y + box.height / 2 + 50, { steps: 3 });
+        return a.locator('.collab-ghost').count();
+      }, { timeout: 15_000, interval: 300 })
+      .toBeGreaterThan(0);
+    await a.screenshot({ path: `${shots}/a-sees-b-dragging.png` });
+    // then the ghost disappears once B drops
+    await b.mouse.up();
+    await expect.poll(() => a.locator('.collab-ghost').count(), { timeout: 10_000 }).toBe(0);
+  });
 });

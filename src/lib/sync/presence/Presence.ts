@@ -12,6 +12,8 @@ export interface PeerState {
   cursor?: { x: number; y: number };
   selection?: string[];
   viewport?: { x: number; y: number; width: number; height: number };
+  /** A move in progress: the shapes being dragged and by how much (drag previews are not commands). */
+  drag?: { ids: string[]; dx: number; dy: number } | null;
   mode?: 'model' | 'monitor';
   runId?: string;
 }
@@ -56,6 +58,24 @@ export class Presence {
       const { x, y, width, height } = canvas.viewbox();
       awareness.setLocalStateField('viewport', { x, y, width, height });
     };
+    // Live "ghosts" of a drag go through awareness, never the doc (COLLAB.md), at the cursor's rate.
+    let lastDrag = 0;
+    const onDragMove = (event: { dx: number; dy: number; context: { shapes?: { id: string }[] } }) => {
+      const now = performance.now();
+      if (now - lastDrag < 1000 / CURSOR_HZ) return;
+      lastDrag = now;
+      const ids = (event.context.shapes ?? []).slice(0, 50).map((s) => s.id);
+      awareness.setLocalStateField('drag', { ids, dx: Math.round(event.dx), dy: Math.round(event.dy) });
+    };
+    const onDragEnd = () => {
+      if ((awareness.getLocalState() as PeerState | null)?.drag) awareness.setLocalStateField('drag', null);
+    };
+    eventBus.on('shape.move.move', onDragMove);
+    eventBus.on('shape.move.cleanup', onDragEnd);
+    this.#cleanup.push(() => {
+      eventBus.off('shape.move.move', onDragMove);
+      eventBus.off('shape.move.cleanup', onDragEnd);
+    });
     eventBus.on('selection.changed', onSelection);
     eventBus.on('canvas.viewbox.changed', onViewbox);
     this.#cleanup.push(() => {
@@ -125,6 +145,11 @@ export class Presence {
         if (!element || element.waypoints) continue;
         selected.add(id);
         this.#layer.append(svg('rect', { x: element.x - 6, y: element.y - 6, width: element.width + 12, height: element.height + 12, rx: 6, fill: 'none', stroke: color, 'stroke-width': 2.5, 'stroke-dasharray': '6 3', class: 'collab-selection' }));
+      }
+      for (const id of peer.drag?.ids ?? []) {
+        const element = registry.get(id);
+        if (!element || element.waypoints) continue;
+        this.#layer.append(svg('rect', { x: element.x + peer.drag!.dx, y: element.y + peer.drag!.dy, width: element.width, height: element.height, rx: 8, fill: color, 'fill-opacity': 0.12, stroke: color, 'stroke-width': 1.5, 'stroke-dasharray': '4 3', class: 'collab-ghost' }));
       }
       if (peer.cursor) {
         const g = svg('g', { class: 'collab-cursor', transform: `translate(${peer.cursor.x} ${peer.cursor.y})`, 'data-user': peer.user!.name });
