@@ -115,6 +115,39 @@ describe('tests/stepMode: a debugger for processes, from the editor, in Chromium
     expect(await modelerXml()).not.toContain('Prepare order');
   });
 
+  it('a breakpoint set from the monitoring view stops Continue before that element', async () => {
+    // given a run started in step mode from the editor, paused before Begin
+    await openRuns(page, relay.url);
+    const diagramId = await page.evaluate(async (x) => (await window.tesseraEngine!.api.saveDiagram({ name: 'Breakpoints', xml: x })).diagram.id, xml);
+    await page.goto(`${relay.url}/diagrams/${diagramId}`);
+    await waitForEditor(page);
+    await page.getByRole('button', { name: /Run/ }).first().click();
+    const dialog = page.getByTestId('start-dialog');
+    await dialog.getByLabel('Variables (JSON object)').fill('{"amount": 5}');
+    await dialog.getByLabel('Step mode').check();
+    await dialog.getByRole('button', { name: 'Start run' }).click();
+    await held().filter({ hasText: 'Begin' }).waitFor({ timeout: 15_000 });
+    const runId = (await view().getAttribute('data-run-id'))!;
+
+    // when a breakpoint is added on Check (keyboard: the select and its button) and the run continues
+    await view().getByLabel('Pause before').selectOption({ label: 'Check' });
+    await view().getByRole('button', { name: 'Add breakpoint' }).click();
+    await view().getByTestId('breakpoints').getByText('Check').waitFor();
+    await view().getByRole('button', { name: 'Continue' }).click();
+
+    // then it runs Begin and Prepare and stops before Check, at the breakpoint
+    await view().getByTestId('step-status').filter({ hasText: /Paused before\s+Check\s+\(breakpoint\)/ }).waitFor({ timeout: 10_000 });
+    await badge('Prepare', 'completed').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+    await expect(getRun(page, runId).then((d) => d?.step)).resolves.toMatchObject({ stepMode: false, breakpoints: ['Check'], held: { node: 'Check' } });
+    await page.screenshot({ path: `${shots}/editor-breakpoint.png` });
+
+    // when the breakpoint is removed and the run continues, it finishes on the small branch
+    await view().getByRole('button', { name: 'Remove breakpoint Check' }).click();
+    await view().getByRole('button', { name: 'Continue' }).click();
+    await waitForRun(page, runId, (d) => d.run.status === 'completed');
+    await badge('Small', 'completed').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+  });
+
   it('a step-mode run is still paused at the same element after a reload, and steps on to the end', async () => {
     // given a run started in step mode (no start dialog: the worker API) and stepped once
     await openRuns(page, relay.url);

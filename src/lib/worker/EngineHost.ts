@@ -185,7 +185,7 @@ export class EngineHost implements EngineHostApi {
     const state = live ?? engine.replay(model, await this.#deps.store.records(runId));
     const detail = runDetail(this.#info(meta, await this.#deps.locks.held()), model, state);
     const breakpoints = execution?.breakpoints ?? [];
-    if (!execution?.stepMode && !held && breakpoints.length === 0) return detail;
+    if (meta.status !== 'running' || (!execution?.stepMode && !held && breakpoints.length === 0)) return detail;
     const name = held ? nodeName(model, held.node) : undefined;
     const step: StepInfo = { stepMode: execution?.stepMode ?? false, breakpoints };
     if (held) step.held = { node: held.node, instance: held.instance, ...(name ? { name } : {}) };
