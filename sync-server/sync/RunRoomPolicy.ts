@@ -9,12 +9,19 @@ import { recordHash } from '../../src/lib/engine/chain/sealRecord.js';
 import type { TokenRecord } from '../../src/lib/engine/index.js';
 import { LEASE_KEY, leaseClaimSchema, runIntentSchema, runLeaseSchema, runIdOfRoom, RunRoomType, type LeaseClaim, type RunLease } from '../../src/lib/protocol/runRoom.js';
 import type { Admission, PolicyPeer as RoomPeer, RoomPolicy } from './RoomPolicy.js';
+import type { JobDispatcher } from '../../src/lib/runtime/ports.js';
+import { RELAY_HOLDER, RelayRunHost } from './RelayRunHost.js';
 import { updateTouches, type InsertTouch } from './updateTouches.js';
 
 export interface RunRoomPolicyOptions {
   /** How long a holder that has left keeps its lease (a reconnect in between keeps it). */
   graceMs?: number;
   now?: () => number;
+  /**
+   * Opt-in: when the holder has been gone past the grace time and the run has not ended, the
+   * relay's host takes it over (RelayRunHost), running its jobs through `jobs`.
+   */
+  host?: { jobs: JobDispatcher };
 }
 
 /** Origin of the relay's own writes to a run doc (lease grants, consumed claims). */
@@ -29,6 +36,10 @@ export class RunRoomPolicy implements RoomPolicy {
   readonly #holderPeers = new Set<RoomPeer>();
   /** When the last holder connection left (the relay's start counts as such). */
   #leftAt: number;
+  readonly #host: RunRoomPolicyOptions['host'];
+  /** The relay's own executor of this run, once it took the run over. */
+  #hosted: Promise<RelayRunHost | undefined> | undefined;
+  #adoptTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(runId: string, doc: Y.Doc, options: RunRoomPolicyOptions = {}) {
     this.#runId = runId;
@@ -36,6 +47,14 @@ export class RunRoomPolicy implements RoomPolicy {
     this.#graceMs = options.graceMs ?? 10_000;
     this.#now = options.now ?? Date.now;
     this.#leftAt = this.#now();
+    this.#host = options.host;
+    if (this.#host) {
+      doc.on('destroy', () => {
+        clearTimeout(this.#adoptTimer);
+        void this.#hosted?.then((host) => host?.close());
+      });
+      if (this.lease) this.#scheduleAdoption();
+    }
   }
 
   get lease(): RunLease | undefined {
@@ -100,11 +119,39 @@ export class RunRoomPolicy implements RoomPolicy {
   }
 
   left(peer: RoomPeer): void {
-    if (this.#holderPeers.delete(peer) && this.#holderPeers.size === 0) this.#leftAt = this.#now();
+    if (this.#holderPeers.delete(peer) && this.#holderPeers.size === 0) {
+      this.#leftAt = this.#now();
+      this.#scheduleAdoption();
+    }
+  }
+
+  /** With a host configured: once the grace time is over, adopt the run if nobody took it. */
+  #scheduleAdoption(): void {
+    if (!this.#host) return;
+    clearTimeout(this.#adoptTimer);
+    this.#adoptTimer = setTimeout(() => this.#adopt(), this.#graceMs + 20);
+    this.#adoptTimer.unref?.();
+  }
+
+  #adopt(): void {
+    const host = this.#host;
+    const lease = this.lease;
+    if (!host || !lease || this.#hosted || !this.expired || this.#doc.isDestroyed) return;
+    const records = this.#doc.getArray<TokenRecord>(RunRoomType.records);
+    const last = records.length > 0 ? records.get(records.length - 1) : undefined;
+    if (!last || (last.kind === 'run' && last.status !== 'started')) return;
+    this.#holderPeers.clear();
+    this.#hosted = RelayRunHost.adopt({ doc: this.#doc, runId: this.#runId, epoch: lease.epoch + 1, jobs: host.jobs, origin: RELAY_ORIGIN }).catch(() => {
+      // The doc cannot be executed here (invalid chain or XML): leave the run to its clients.
+      this.#hosted = undefined;
+      return undefined;
+    });
   }
 
   /** The lease after `claim`: renewed, granted (epoch + 1), or undefined when refused. */
   #decide(lease: RunLease | undefined, claim: LeaseClaim): RunLease | undefined {
+    // The relay's host keeps a run it took over: its executor is always here.
+    if (this.#hosted || (this.#host && lease?.holder === RELAY_HOLDER)) return undefined;
     if (lease && lease.client === claim.client && lease.holder === claim.by) return lease;
     if (lease && !(this.#holderPeers.size === 0 && this.#now() - this.#leftAt > this.#graceMs)) return undefined;
     return { holder: claim.by, client: claim.client, epoch: (lease?.epoch ?? 0) + 1, at: this.#now() };
@@ -112,7 +159,7 @@ export class RunRoomPolicy implements RoomPolicy {
 
   #holds(peer: RoomPeer, client: number | undefined): boolean {
     const lease = this.lease;
-    if (!lease || peer.user !== lease.holder || this.expired) return false;
+    if (!lease || lease.holder === RELAY_HOLDER || peer.user !== lease.holder || this.expired) return false;
     return client === undefined || client === lease.client;
   }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { roomNameSchema, SyncCloseCode, type TokenClaims } from '../../src/lib/protocol/syncProtocol.js';
+import type { JobDispatcher } from '../../src/lib/runtime/ports.js';
 import { refuseUpgrade, type UpgradeHandler } from '../upgradeRouter.js';
 import { Room } from './Room.js';
 import { runRoomPolicyFor } from './RunRoomPolicy.js';
@@ -28,6 +29,8 @@ export interface SyncServiceOptions {
   limits?: Partial<ConnectionLimits>;
   /** How long a run's executor keeps its lease after its connection went away (ms). */
   runLeaseGraceMs?: number;
+  /** Opt-in: the relay's host takes over shared runs whose executor is gone (jobs go to `jobs`). */
+  runHost?: { jobs: JobDispatcher };
 }
 
 export interface SyncService {
@@ -62,7 +65,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     if (!entry) {
       const room = new Room(name, options.log, {
         compactAfter: options.compactAfter,
-        policy: runRoomPolicyFor(name, options.runLeaseGraceMs === undefined ? {} : { graceMs: options.runLeaseGraceMs }),
+        policy: runRoomPolicyFor(name, {
+          ...(options.runLeaseGraceMs === undefined ? {} : { graceMs: options.runLeaseGraceMs }),
+          ...(options.runHost === undefined ? {} : { host: options.runHost })
+        }),
         onStorageFailure: (error) => {
           logLine(`sync: storing an update of ${name} failed (${String(error)}); closing the room`);
           closeRoom(name, false);
