@@ -5,11 +5,13 @@
  * Tessera code) as the limit. Tessera is measured in the real editor page (lint, minimap,
  * problem markers, properties panel, autosave listeners all attached; lint, compile and
  * autosave run debounced after the paint and are not part of these figures). Medians of ROUNDS,
- * alternating. Prints figures; the last line is one JSON object. No timed asserts.
+ * alternating. Beside wall time, each import's main-thread CPU time (CDP ThreadTime): on a shared,
+ * loaded machine wall time swings with the neighbours' load, CPU time much less. Prints figures;
+ * the last line is one JSON object. No timed asserts.
  */
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { Cleanup } from '../tests/helpers/cleanup.js';
 import { launchBrowser } from '../tests/helpers/launchBrowser.js';
 import { repoRoot, startRelay } from '../tests/helpers/startRelay.js';
@@ -84,22 +86,44 @@ try {
   });
 
   // Only the front tab paints (a background tab gets no animation frames): bring each to front.
-  const run = async (page: Page, script: string, arg?: unknown) => {
-    await page.bringToFront();
-    return (await page.evaluate(`(${script})(${JSON.stringify(arg ?? {})})`)) as number;
+  const sessions = new Map<Page, CDPSession>();
+  const threadTime = async (page: Page) => {
+    let cdp = sessions.get(page);
+    if (!cdp) {
+      cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      sessions.set(page, cdp);
+    }
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (metrics.find((metric) => metric.name === 'ThreadTime')?.value ?? 0) * 1000;
   };
-  const results: Record<string, { tessera: number; plain: number }> = {};
+  const measure = async (page: Page, script: string, arg?: unknown) => {
+    await page.bringToFront();
+    const cpuBefore = await threadTime(page);
+    const ms = (await page.evaluate(`(${script})(${JSON.stringify(arg ?? {})})`)) as number;
+    return { ms, cpu: (await threadTime(page)) - cpuBefore };
+  };
+  const run = async (page: Page, script: string, arg?: unknown) => (await measure(page, script, arg)).ms;
+  const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+  const results: Record<string, { tessera: number; plain: number; tesseraCpu: number; plainCpu: number }> = {};
   for (const size of SIZES) {
     const xml = generateDiagram(size);
-    const times = { tessera: [] as number[], plain: [] as number[] };
+    const times = { tessera: [] as number[], plain: [] as number[], tesseraCpu: [] as number[], plainCpu: [] as number[] };
     await run(tessera, IMPORT, { xml });
     await run(plain, IMPORT, { xml });
     for (let round = 0; round < ROUNDS; round++) {
-      times.plain.push(await run(plain, IMPORT, { xml }));
-      times.tessera.push(await run(tessera, IMPORT, { xml }));
+      const p = await measure(plain, IMPORT, { xml });
+      const t = await measure(tessera, IMPORT, { xml });
+      times.plain.push(p.ms);
+      times.plainCpu.push(p.cpu);
+      times.tessera.push(t.ms);
+      times.tesseraCpu.push(t.cpu);
     }
-    results[size] = { tessera: median(times.tessera), plain: median(times.plain) };
-    console.log(`import + first paint, ${size} elements: tessera ${results[size]!.tessera.toFixed(1)} ms, plain bpmn-js ${results[size]!.plain.toFixed(1)} ms`);
+    results[size] = { tessera: median(times.tessera), plain: median(times.plain), tesseraCpu: median(times.tesseraCpu), plainCpu: median(times.plainCpu) };
+    console.log(
+      `import + first paint, ${size} elements: tessera ${results[size]!.tessera.toFixed(1)} ms (${spread(times.tessera)}), plain bpmn-js ${results[size]!.plain.toFixed(1)} ms (${spread(times.plain)}); ` +
+        `main-thread CPU tessera ${results[size]!.tesseraCpu.toFixed(1)} ms, plain ${results[size]!.plainCpu.toFixed(1)} ms`
+    );
   }
   // Edits on a freshly opened editor holding the 1,000-element diagram (not one that has just
   // imported thirty big diagrams in a row).
@@ -136,6 +160,9 @@ try {
       import_ms_5000: r(results[5000]!.tessera),
       plain_import_ms_1000: r(results[1000]!.plain),
       ratio_vs_plain: Math.round((results[1000]!.tessera / results[1000]!.plain) * 100) / 100,
+      cpu_ms_1000: r(results[1000]!.tesseraCpu),
+      plain_cpu_ms_1000: r(results[1000]!.plainCpu),
+      cpu_ratio_vs_plain: Math.round((results[1000]!.tesseraCpu / results[1000]!.plainCpu) * 100) / 100,
       edit_ms_1000: r(edit.tessera),
       plain_edit_ms_1000: r(edit.plain),
       rounds: ROUNDS
