@@ -47,7 +47,7 @@ export class RunPublisher {
   #pending: TokenRecord[] = [];
   #info: RunInfoEntry | undefined;
   #offs: (() => void)[] = [];
-  #claimTimer: ReturnType<typeof setInterval> | undefined;
+  #claimTimer: ReturnType<typeof setTimeout> | undefined;
   #intents: Promise<void> = Promise.resolve();
   /** Intents queued or being applied (their outcomes are not in the doc yet). */
   #applying = 0;
@@ -76,9 +76,17 @@ export class RunPublisher {
     const applied = new Set(readOutcomes(this.#doc).keys());
     this.#offs.push(handleIntents(this.#doc, (intent) => this.#enqueue(intent), applied));
     this.claim();
-    this.#claimTimer = setInterval(() => {
-      if (!holdsLease(this.#doc)) this.claim();
-    }, this.#options.claimEveryMs ?? 1000);
+    this.#claimAgain(this.#options.claimEveryMs ?? 1000);
+  }
+
+  /** While another client holds the lease, asks again, less and less often (each claim is stored). */
+  #claimAgain(delay: number): void {
+    this.#claimTimer = setTimeout(() => {
+      if (this.#stopped) return;
+      const holding = holdsLease(this.#doc);
+      if (!holding) this.claim();
+      this.#claimAgain(holding ? (this.#options.claimEveryMs ?? 1000) : Math.min(delay * 2, 10_000));
+    }, delay);
   }
 
   /** Asks for (or renews, e.g. after a reconnect) the lease. */
@@ -102,7 +110,7 @@ export class RunPublisher {
 
   stop(): void {
     this.#stopped = true;
-    clearInterval(this.#claimTimer);
+    clearTimeout(this.#claimTimer);
     while (this.#offs.length) this.#offs.pop()!();
   }
 
