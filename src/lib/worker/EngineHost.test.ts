@@ -8,6 +8,7 @@ import type { RunDetail } from './api.js';
 import { BrowserJobs } from './BrowserJobs.js';
 import { EngineHost } from './EngineHost.js';
 import { MemoryLockManager } from './memoryLocks.js';
+import { DexieStepHolds } from './stepHolds.js';
 import { TabBus } from './TabBus.js';
 
 const reviewXml = readFileSync(new URL('../../../tests/fixtures/browser-review.bpmn', import.meta.url), 'utf8');
@@ -25,6 +26,7 @@ function tab(db: string, channel: string, locks: MemoryLockManager, owner: strin
     locks: locks.client(owner),
     bus,
     clock: new SystemClock(),
+    holds: new DexieStepHolds({ name: `${db}-step`, deps }),
     // The script in the fixture sums prices: a fake sandbox gives the same answer.
     jobs: new BrowserJobs(async (_source, variables) => ({
       ok: true,
@@ -119,5 +121,39 @@ describe('worker/EngineHost', () => {
     expect((await host.getRun(runId))!.run.paused).toBeUndefined();
     await host.completeUserTask(runId, task!.instance);
     expect((await until(host, runId, (d) => d.jobs.some((j) => j.node === 'Ship'))).summary.variables).toMatchObject({ total: 0 });
+  });
+
+  it('step mode: the detail shows the committed state and where it is paused; another tab and a crash keep it paused', async () => {
+    // given tabs A and B, and a run A starts in step mode
+    const db = `host-${++counter}`;
+    const locks = new MemoryLockManager();
+    const a = tab(db, `bus-${counter}`, locks, 'A');
+    const b = tab(db, `bus-${counter}`, locks, 'B');
+    const { runId } = await a.startRun({ xml: reviewXml, variables: { items: [{ price: 3 }] }, stepMode: true });
+    // then it is paused before Start with only the run record committed, and no task open yet
+    let detail = (await a.getRun(runId))!;
+    expect(detail.step).toMatchObject({ stepMode: true, held: { node: 'Start' } });
+    expect(detail.run.count).toBe(1);
+    await a.stepRun(runId);
+    detail = (await a.getRun(runId))!;
+    expect(detail.step?.held).toMatchObject({ node: 'Approve', name: 'Approve order' });
+    expect(detail.userTasks).toEqual([]);
+    // and B, which does not execute it, cannot step it
+    await expect(b.stepRun(runId)).rejects.toThrow(/not executing in this tab/);
+    // when A dies, B recovers it paused at the same element, and steps the task open
+    a.close();
+    locks.crash('A');
+    detail = await until(b, runId, (d) => d.run.executing === 'here' && d.step?.held?.node === 'Approve');
+    await b.stepRun(runId);
+    const [task] = await b.listUserTasks(runId);
+    expect(task).toMatchObject({ node: 'Approve' });
+    // when the task is completed and the run continues, it goes on freely to the job
+    await b.completeUserTask(runId, task!.instance);
+    expect((await b.getRun(runId))!.step?.held?.node).toBe('Total');
+    await b.continueRun(runId);
+    const done = await until(b, runId, (d) => d.jobs.some((j) => j.node === 'Ship'));
+    expect(done.summary.variables).toMatchObject({ total: 3 });
+    expect(done.step).toBeUndefined();
+    expect(await b.verifyRun(runId)).toMatchObject({ ok: true, count: done.run.count });
   });
 });
