@@ -161,8 +161,19 @@ try {
     const l = (window as unknown as W).tesseraLiveLatency;
     for (const list of Object.values(l)) list.length = 0;
   });
+  // The page's main-thread time (CDP Performance metrics): what the live view costs, whatever the
+  // machine's load does to the latency.
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    return { task: m.TaskDuration ?? 0, script: m.ScriptDuration ?? 0, layout: (m.LayoutDuration ?? 0) + (m.RecalcStyleDuration ?? 0) };
+  };
+  const busy0 = await busy();
   const count0 = await page.evaluate(async (id) => (await window.tesseraEngine!.api.getRun(id))!.run.count, runId);
   await page.waitForTimeout(LIVE_MS);
+  const busy1 = await busy();
   const { l, count1 } = await page.evaluate(async (id) => {
     const lists = (window as unknown as W).tesseraLiveLatency;
     return { l: { ...lists }, count1: (await window.tesseraEngine!.api.getRun(id))!.run.count };
@@ -173,6 +184,8 @@ try {
   const p50 = pct(lat, 50);
   const p95 = pct(lat, 95);
   const step = l.stepToOverlay;
+  const perS = (k: 'task' | 'script' | 'layout') => Math.round(((busy1[k] - busy0[k]) * 1000 * 1000) / LIVE_MS);
+  console.log(`  page main thread busy ${perS('task')} ms/s (script ${perS('script')} ms/s, style+layout ${perS('layout')} ms/s)`);
   console.log(`  live view: ${rate.toFixed(0)} records/s committed; ${lat.length} records shown on the diagram`);
   console.log(`  commit → overlay painted: p50 ${p50} ms, p95 ${p95} ms, max ${pct(lat, 100)} ms`);
   console.log(`    of which commit → records in the page (${l.arrival.length} deliveries): p50 ${pct(l.arrival, 50)} ms, p95 ${pct(l.arrival, 95)} ms`);
@@ -190,6 +203,7 @@ try {
       records_per_s: Math.round(rate),
       overlay_p50_ms: p50,
       step_to_overlay_p95_ms: pct(step, 95),
+      page_busy_ms_per_s: perS('task'),
       overlay_p95_ms: p95
     })
   );

@@ -38,7 +38,7 @@ export class RunDetailState {
           this.records = this.records.concat(fresh);
         }),
         this.#client.subscribeRuns((runIds) => {
-          if (runIds.includes(this.runId)) void this.refresh();
+          if (runIds.includes(this.runId)) this.#refreshSoon();
         })
       ]);
       if (stopped) subscriptions.forEach((off) => off());
@@ -49,9 +49,24 @@ export class RunDetailState {
     const offRestart = this.#client.onRestart(() => void follow());
     return () => {
       stopped = true;
+      clearTimeout(this.#soon);
+      this.#soon = undefined;
       offRestart();
       while (offs.length) offs.pop()!();
     };
+  }
+
+  #soon: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * The run changed (it hears of every commit): read its detail within 200 ms. A busy run's
+   * detail is read 5 times a second, not after every commit, sparing the worker that executes it.
+   */
+  #refreshSoon(): void {
+    this.#soon ??= setTimeout(() => {
+      this.#soon = undefined;
+      void this.refresh();
+    }, 200);
   }
 
   #refreshing: Promise<void> | undefined;
