@@ -52,4 +52,9 @@ describe('src/cli/commands/relay', () => {
   ])('isLoopback(%s) is %s', (host, expected) => {
     expect(isLoopback(host)).toBe(expected);
   });
+
+  it('--host-runs asks the relay to take over shared runs whose executor is gone (off by default)', () => {
+    expect(parseRelayFlags(['--host-runs'], {})).toMatchObject({ ok: true, flags: { hostRuns: true } });
+    expect(parseRelayFlags([], {})).not.toMatchObject({ flags: { hostRuns: true } });
+  });
 });

@@ -7,12 +7,13 @@ import { randomSecret } from '../../../sync-server/sync/tokens.js';
 import { attachJobService } from '../../../sync-server/jobs/attachJobService.js';
 import { readRelayJobConfig, resolveAllowList } from '../../../sync-server/jobs/relayJobConfig.js';
 import { defaultAllowList } from '../../lib/runtime/jobs/defaultAllowList.js';
+import type { JobDispatcher } from '../../lib/runtime/ports.js';
 import { loadTaskTypes } from '../../lib/runtime/taskTypes/loadTaskTypes.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { projectRoot } from '../projectRoot.js';
 
-const usage = `tessera relay [--port N] [--host H] [--data DIR] [--secret S] [--allow EXE,…]
+const usage = `tessera relay [--port N] [--host H] [--data DIR] [--secret S] [--allow EXE,…] [--host-runs]
 
 Serves the Tessera app, collaboration rooms (ws://HOST/sync/<room>) and service-task jobs
 (ws://HOST/jobs; runners on ws://HOST/jobs/runner, plus an in-process pool). Job settings:
@@ -23,7 +24,9 @@ DIR/relay.json { allow, secrets, httpHosts, runners, concurrency, leaseMs, taskT
   --secret S    token signing secret (or $TESSERA_SECRET); required off loopback. Without it a
                 random secret is made at start and GET /api/token mints tokens for loopback callers
   --allow LIST  executables runners may start, comma separated, repeatable; required off loopback.
-                Default: relay.json "allow", else on loopback the starter templates' executables`;
+                Default: relay.json "allow", else on loopback the starter templates' executables
+  --host-runs   take over shared runs whose executing tab is gone (the relay executes them,
+                jobs through its runners)`;
 
 export interface RelayFlags {
   host: string;
@@ -31,6 +34,8 @@ export interface RelayFlags {
   data: string;
   secret: string | undefined;
   allow: string[] | undefined;
+  /** Take shared runs over when their executor is gone (set only when asked for). */
+  hostRuns?: true;
 }
 
 /** Reads relay flags and environment into settings, or a message saying what is wrong. */
@@ -38,9 +43,9 @@ export function parseRelayFlags(
   args: string[],
   env: Record<string, string | undefined>
 ): { ok: true; flags: RelayFlags } | { ok: false; error: string } {
-  let values: { port?: string; host?: string; data?: string; secret?: string; allow?: string[] };
+  let values: { port?: string; host?: string; data?: string; secret?: string; allow?: string[]; 'host-runs'?: boolean };
   try {
-    const parsed = parseCommandArgs(args, { port: 'string', host: 'string', data: 'string', secret: 'string', allow: 'list' });
+    const parsed = parseCommandArgs(args, { port: 'string', host: 'string', data: 'string', secret: 'string', allow: 'list', 'host-runs': 'boolean' });
     if (parsed.positionals.length > 0) return { ok: false, error: `unexpected argument "${parsed.positionals[0]}"` };
     values = parsed.flags as typeof values;
   } catch (error) {
@@ -63,7 +68,7 @@ export function parseRelayFlags(
       };
     }
   }
-  return { ok: true, flags: { host, port, data: values.data ?? '.tessera', secret, allow } };
+  return { ok: true, flags: { host, port, data: values.data ?? '.tessera', secret, allow, ...(values['host-runs'] ? { hostRuns: true as const } : {}) } };
 }
 
 /** True for addresses only this machine can reach. */
@@ -98,7 +103,14 @@ export const relay: Command = {
     // Without --secret (loopback only) tokens are signed with a per-start random secret, handed
     // out by GET /api/token to loopback callers; it is never printed.
     const secret = flags.secret ?? randomSecret();
+    // The job hub is made below; a run the relay takes over dispatches to it once it exists.
+    const late: { jobs?: JobDispatcher } = {};
+    const hostJobs: JobDispatcher = {
+      dispatch: (job, done) => late.jobs?.dispatch(job, done),
+      cancel: (key) => late.jobs?.cancel(key)
+    };
     attachSync(server, {
+      ...(flags.hostRuns ? { runHost: { jobs: hostJobs } } : {}),
       dbFile: resolve(dataDir, 'sync.sqlite'),
       secret,
       boundHost: flags.host,
@@ -124,6 +136,7 @@ export const relay: Command = {
       dataDir,
       log: (line) => process.stderr.write(`${line}\n`)
     });
+    late.jobs = jobs.hub.dispatcher();
     let url: string;
     try {
       ({ url } = await server.listen());
@@ -137,7 +150,8 @@ export const relay: Command = {
         `  app:   ${staticDir}\n  data:  ${dataDir}\n` +
         `  sync:  ${url.replace(/^http/, 'ws')}/sync/<room>; tokens: ${flags.secret ? 'tessera token (signed with --secret)' : 'GET /api/token (loopback only, random secret)'}\n` +
         `  jobs:  ${url.replace(/^http/, 'ws')}/jobs/runner (tessera runner --role runner token); ${jobs.poolSize} in-process runner(s)\n` +
-        `  allow: ${allow.allow.join(', ') || '(empty: every command refused)'} [${allow.source}]\n`
+        `  allow: ${allow.allow.join(', ') || '(empty: every command refused)'} [${allow.source}]\n` +
+        (flags.hostRuns ? '  runs:  shared runs whose executing tab is gone are taken over here (--host-runs)\n' : '')
     );
     await stopSignal();
     await server.close();
