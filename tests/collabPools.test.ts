@@ -104,6 +104,8 @@ describe('tests/collab pools and lanes: created and changed in one client, the s
     const bName = await b.evaluate(() => (window as unknown as PageWindow).tesseraCollab.user.name);
     await expect.poll(() => a.getByTestId('collab-changed-by').textContent()).toContain(bName);
     await a.screenshot({ path: `${shots}/a-pool-lanes-changed-by.png` });
+    // and B (whose canvas was rebuilt for the pool) marks A's selection on that lane
+    await expect.poll(() => b.locator(`.djs-element.collab-selected[data-element-id="${lane}"]`).count()).toBe(1);
   });
 
   it('A renames the pool and moves the task: B applies both in place (no rebuild) and matches A', async () => {

@@ -100,7 +100,16 @@ export class Presence {
     });
     const onChange = () => this.#render();
     awareness.on('change', onChange);
-    this.#cleanup.push(() => awareness.off('change', onChange));
+    // A re-import (the binding rebuilding the canvas from the doc) drops markers: draw again.
+    const onImport = () => {
+      this.#marked = new Set();
+      this.#render();
+    };
+    eventBus.on('import.done', onImport);
+    this.#cleanup.push(() => {
+      awareness.off('change', onChange);
+      eventBus.off('import.done', onImport);
+    });
     this.#render();
   }
 
