@@ -146,6 +146,12 @@ describe('tests/stepMode: a debugger for processes, from the editor, in Chromium
     await view().getByRole('button', { name: 'Continue' }).click();
     await waitForRun(page, runId, (d) => d.run.status === 'completed');
     await badge('Small', 'completed').filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+
+    // when Escape is pressed (focus on the view), the editor is back
+    await view().getByRole('button', { name: /Back to editing/ }).focus();
+    await page.keyboard.press('Escape');
+    await view().waitFor({ state: 'detached' });
+    await expect(page.evaluate(() => document.activeElement?.textContent?.includes('Run'))).resolves.toBe(true);
   });
 
   it('a step-mode run is still paused at the same element after a reload, and steps on to the end', async () => {
