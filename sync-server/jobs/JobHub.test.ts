@@ -188,10 +188,9 @@ describe('sync-server/jobs/JobHub', () => {
     expect(client.of('job.outcome')).toHaveLength(0);
   });
 
-  it('stays linear: 20,000 jobs through 4 runners settle once each, quickly', () => {
+  it('20,000 jobs through 4 runners settle once each (bench:runners measures the speed)', () => {
     const hub = new JobHub({ clock: new SimulatedClock(0) });
     const client = peer(hub, 'client');
-    const started = performance.now();
     for (let n = 0; n < 20_000; n++) client.say({ type: 'job.submit', job: job(n) });
     const runners = Array.from({ length: 4 }, () => {
       const got: { type: string; key: string; leaseId: string }[] = [];
@@ -214,6 +213,5 @@ describe('sync-server/jobs/JobHub', () => {
     expect(client.of('job.outcome')).toHaveLength(20_000);
     expect(new Set(client.of('job.outcome').map((m) => m.key)).size).toBe(20_000);
     expect(hub.stats()).toMatchObject({ queued: 0, leased: 0 });
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

@@ -48,7 +48,7 @@ describe('sync-server/jobs/attachJobs (over 127.0.0.1)', () => {
     ws!.send(JSON.stringify({ type: 'job.submit', job: job('theirs') }));
     ws!.send(JSON.stringify({ type: 'job.submit', job: job('mine-1') }));
     ws!.send('not json');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect.poll(() => replies.length).toBe(3);
     expect(replies).toEqual([
       { type: 'error', code: 'forbidden', key: 'theirs:i:1', message: 'this token does not cover run theirs' },
       { type: 'job.accepted', key: 'mine-1:i:1' },
