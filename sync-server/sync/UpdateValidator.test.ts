@@ -24,6 +24,20 @@ describe('sync-server/sync/UpdateValidator', () => {
     expect(typeof issue.ok).toBe('boolean');
   });
 
+  it('gives a big update time in proportion to its size (slow is not hung), within a ceiling', async () => {
+    // given a decoder that spends 1 ms per 100 bytes (a 64 KiB update: ~655 ms, over the 300 ms base)
+    const slow = workerSource.replace('Y.decodeUpdate(update);', 'const until = Date.now() + update.length / 100; while (Date.now() < until) {}\n    Y.decodeUpdate(update);');
+    const validator = new UpdateValidator({ timeoutMs: 300, timeoutMsPerKiB: 20, maxTimeoutMs: 5000, workerSource: slow });
+    const doc = new Y.Doc();
+    doc.getMap('elements').set('Blob', 'x'.repeat(64 * 1024));
+    // when it validates that update, then the limit is 300 + 64 × 20 ms and it passes
+    expect(await validator.validate(Y.encodeStateAsUpdate(doc))).toEqual({ ok: true });
+    // and a validator without the allowance refuses the same update
+    const strict = new UpdateValidator({ timeoutMs: 300, timeoutMsPerKiB: 0, workerSource: slow });
+    expect(await strict.validate(Y.encodeStateAsUpdate(doc))).toEqual({ ok: false, reason: 'update took over 300 ms to decode' });
+    await Promise.all([validator.close(), strict.close()]);
+  });
+
   it('cuts off a decode that never returns, keeps the event loop free, and recovers', async () => {
     // given a decoder that loops forever on a byte 0xff
     const hanging = workerSource.replace('Y.decodeUpdate(update);', 'if (update[0] === 255) for (;;) {}\n    Y.decodeUpdate(update);');

@@ -11,6 +11,13 @@ export type Validation = { ok: true } | { ok: false; reason: string };
 export interface UpdateValidatorOptions {
   /** Longest a single update may take to decode (ms). */
   timeoutMs?: number;
+  /**
+   * Extra time allowed per KiB of update, up to `maxTimeoutMs`: a hang never ends, whatever the
+   * limit, but a big legitimate update (a 1,000-element diagram is ~220 KiB) decoded on a busy
+   * machine took 0.3–1.5 s here, and refusing it would make its client resend it forever.
+   */
+  timeoutMsPerKiB?: number;
+  maxTimeoutMs?: number;
   /** The worker's script (CommonJS, `workerData.yjsPath`); tests swap in one that hangs. */
   workerSource?: string;
 }
@@ -41,6 +48,8 @@ interface Job {
 
 export class UpdateValidator {
   readonly #timeoutMs: number;
+  readonly #perKiB: number;
+  readonly #maxTimeoutMs: number;
   readonly #source: string;
   readonly #yjsPath = createRequire(import.meta.url).resolve('yjs');
   readonly #queue: Job[] = [];
@@ -53,6 +62,8 @@ export class UpdateValidator {
 
   constructor(options: UpdateValidatorOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#perKiB = options.timeoutMsPerKiB ?? 8;
+    this.#maxTimeoutMs = Math.max(this.#timeoutMs, options.maxTimeoutMs ?? 8000);
     this.#source = options.workerSource ?? workerSource;
     // Start the worker now: the first update should not wait for a thread to boot.
     this.#ensureWorker();
@@ -84,13 +95,14 @@ export class UpdateValidator {
     const worker = this.#ensureWorker();
     if (!this.#ready) return;
     const job = this.#queue.shift()!;
+    const limit = Math.min(this.#maxTimeoutMs, this.#timeoutMs + Math.floor(job.update.byteLength / 1024) * this.#perKiB);
     const timer = setTimeout(() => {
       // The worker is stuck inside yjs: kill it; the next job gets a fresh one.
       this.#worker = undefined;
       this.#ready = false;
       void worker.terminate();
-      this.#finish({ ok: false, reason: `update took over ${this.#timeoutMs} ms to decode` });
-    }, this.#timeoutMs);
+      this.#finish({ ok: false, reason: `update took over ${limit} ms to decode` });
+    }, limit);
     this.#current = { job, timer };
     worker.postMessage({ id: job.id, update: job.update.slice() });
   }
