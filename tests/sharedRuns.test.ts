@@ -10,6 +10,7 @@ import { launchBrowser, type LaunchedBrowser } from './helpers/launchBrowser.js'
 import { buildDir, repoRoot } from './helpers/startRelay.js';
 import { createRelay } from '../sync-server/createRelay.js';
 import { attachSync } from '../sync-server/sync/attachSync.js';
+import { ManualJobs } from '../src/lib/runtime/testing/ManualJobs.js';
 
 const shots = `${repoRoot}tmp`;
 
@@ -158,5 +159,44 @@ describe('tests/sharedRuns: a run shared from A, watched and acted on from B (tw
     await expect.poll(() => replicaHashes(watcher), { timeout: 10_000 }).toEqual(chain.map((r) => r.hash));
     expect(await watcher.getByTestId('tampered').count()).toBe(0);
     await watcher.screenshot({ path: `${shots}/shared-run-takeover.png`, fullPage: true });
+  });
+
+  it("when A's browser goes away, a relay started with runHost takes the run over and applies B's completion", async () => {
+    // given a relay that hosts orphaned runs, A executing a shared run there, and B watching
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-shared-runs-host-'));
+    const server = createRelay({ host: '127.0.0.1', port: 0, staticDir: buildDir });
+    attachSync(server, { dbFile: join(dir, 'sync.sqlite'), secret: 'shared-runs-host-secret', boundHost: '127.0.0.1', runLeaseGraceMs: 1000, runHost: { jobs: new ManualJobs() } });
+    const { url } = await server.listen();
+    cleanup.add(() => rm(dir, { recursive: true, force: true }));
+    cleanup.add(() => server.close());
+    const host = await launchBrowser();
+    cleanup.add(() => host.close());
+    const tab = host.context.pages()[0] ?? (await host.context.newPage());
+    await openRuns(tab, url);
+    const diagramId = await tab.evaluate(async (xml) => (await window.tesseraEngine!.api.saveDiagram({ name: 'Hosted', xml })).diagram.id, fixture('shared-review.bpmn'));
+    const runId = await startRun(tab, { diagramId });
+    await waitForRun(tab, runId, (d) => d.userTasks.length === 1);
+    await tab.goto(`${url}/runs/${runId}`);
+    await tab.getByRole('button', { name: 'Share run' }).click();
+    const link = await tab.getByTestId('share-run-link').inputValue();
+    await tab.getByTestId('share-state').filter({ hasText: 'publishing' }).waitFor({ timeout: 15_000 });
+    const watcher = await b.context.newPage();
+    await watcher.goto(link);
+    await expect.poll(() => watcher.evaluate(() => window.tesseraSharedRun?.records.length ?? 0), { timeout: 15_000 }).toBe(3);
+
+    // when A's browser closes
+    await host.close();
+    // then the relay holds the lease with the next epoch …
+    await expect.poll(() => watcher.evaluate(() => window.tesseraSharedRun?.lease), { timeout: 20_000 }).toMatchObject({ holder: 'relay', epoch: 2 });
+    // … and B's completion is applied there: the run ends, B's sub owns the intent record, the chain verifies
+    const task = watcher.locator('.task[data-node="Review"]');
+    await task.getByLabel('Note *').fill('hosted by the relay');
+    await task.getByRole('button', { name: 'Complete Review request' }).click();
+    await expect.poll(() => watcher.getByTestId('shared-status').textContent(), { timeout: 15_000 }).toBe('completed');
+    const chain = await watcher.evaluate(() => window.tesseraSharedRun!.records.map((r) => ({ seq: r.seq, kind: r.kind, owner: r.owner })));
+    expect(chain.map((r) => r.seq)).toEqual(chain.map((_, i) => i));
+    expect(chain.find((r) => r.kind === 'intent')?.owner).toBe('collaborator');
+    expect(await watcher.getByTestId('tampered').count()).toBe(0);
+    await watcher.getByTestId('shared-requests').getByText('done by the executor').waitFor();
   });
 });
