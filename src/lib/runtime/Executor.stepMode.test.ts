@@ -175,10 +175,11 @@ describe('runtime/Executor step mode', () => {
   });
 
   it('in step mode, continue stops at a breakpoint; step there goes one element and turns step mode on', async () => {
-    // given a step-mode run paused before Start, with a breakpoint on Review
-    const { store, executor } = await setup(true);
+    // given a step-mode run paused before Start, with a breakpoint on Review (set while paused: the hold keeps its records)
+    const { store, holds, executor } = await setup(true);
     await executor.start({ runId: 'r1', variables: { amount: 500 } });
     await executor.setBreakpoints(['Review']);
+    expect(holds.rows.get('r1')).toMatchObject({ stepMode: true, breakpoints: ['Review'], records: [expect.objectContaining({ node: 'Start' }), expect.anything(), expect.anything()] });
     // when continuing
     await executor.continue();
     // then Start and Gw ran and it pauses before Review, out of step mode

@@ -117,6 +117,8 @@ export class Executor<S extends RunStateLike> {
   #openGate: () => void = () => undefined;
   /** `step` and `continue` calls, one at a time. */
   #holdTail: Promise<unknown> = Promise.resolve();
+  /** Settles when the run's start or recovery has (step controls wait for it). */
+  #opened: Promise<void> = Promise.resolve();
 
   constructor(opts: ExecutorOptions<S>) {
     this.#opts = opts;
@@ -162,7 +164,7 @@ export class Executor<S extends RunStateLike> {
    * The model's XML must already be in the store (`putXml`): a run is pinned to it.
    */
   start(cmd: StartCommand): Promise<S> {
-    return this.#enqueue(async () => {
+    return this.#opening(async () => {
       const { engine, model, store, clock } = this.#opts;
       const result = engine.start(model, cmd, this.#ctx);
       await this.#opts.beforeCreate?.(result.state);
@@ -194,7 +196,7 @@ export class Executor<S extends RunStateLike> {
 
   /** Rebuilds a stored run by replaying its verified records and re-issues its pending effects. */
   recover(runId: string): Promise<S> {
-    return this.#enqueue(async () => {
+    return this.#opening(async () => {
       const { engine, model, store } = this.#opts;
       const meta = await store.getRun(runId);
       if (!meta) throw new Error(`no run ${runId} in the store`);
@@ -307,8 +309,10 @@ export class Executor<S extends RunStateLike> {
         const [current = [], ...others] = held.groups;
         const after = this.#split(others.flat());
         held.groups = [[...current, ...after.prefix], ...after.groups];
+        await this.#putHold(runId, held.groups.flat());
+      } else {
+        await this.#keepHold(runId, 'running');
       }
-      await this.#keepHold(runId, 'running');
     });
   }
 
@@ -451,8 +455,19 @@ export class Executor<S extends RunStateLike> {
     this.#wakeIdle();
   }
 
+  /** Start and recovery: step controls called meanwhile wait for them (they may end held). */
+  #opening(task: () => Promise<S>): Promise<S> {
+    const opened = this.#enqueue(task);
+    this.#opened = opened.then(
+      () => undefined,
+      () => undefined
+    );
+    return opened;
+  }
+
   #holding(task: () => Promise<void>): Promise<void> {
     const run = async (): Promise<void> => {
+      await this.#opened;
       if (this.#closed) throw new Error('executor is closed');
       if (this.#broken) throw this.#broken;
       await task();

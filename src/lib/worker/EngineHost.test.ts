@@ -123,7 +123,7 @@ describe('worker/EngineHost', () => {
     expect((await until(host, runId, (d) => d.jobs.some((j) => j.node === 'Ship'))).summary.variables).toMatchObject({ total: 0 });
   });
 
-  it('step mode: the detail shows the committed state and where it is paused; another tab and a crash keep it paused', async () => {
+  it('step mode: the detail shows the committed state and the pause; another tab steps it through the bus; a crash keeps it paused', async () => {
     // given tabs A and B, and a run A starts in step mode
     const db = `host-${++counter}`;
     const locks = new MemoryLockManager();
@@ -138,12 +138,15 @@ describe('worker/EngineHost', () => {
     detail = (await a.getRun(runId))!;
     expect(detail.step?.held).toMatchObject({ node: 'Approve', name: 'Approve order' });
     expect(detail.userTasks).toEqual([]);
-    // and B, which does not execute it, cannot step it
-    await expect(b.stepRun(runId)).rejects.toThrow(/not executing in this tab/);
-    // when A dies, B recovers it paused at the same element, and steps the task open
+    // and B, which does not execute it, sees the pause (from A's hold) and sets a breakpoint through A
+    expect((await b.getRun(runId))!.step).toMatchObject({ stepMode: true, held: { node: 'Approve' } });
+    await b.setBreakpoints(runId, ['Ship']);
+    expect((await a.getRun(runId))!.step?.breakpoints).toEqual(['Ship']);
+    // when A dies, B recovers it paused at the same element, with the breakpoint, and steps the task open
     a.close();
     locks.crash('A');
     detail = await until(b, runId, (d) => d.run.executing === 'here' && d.step?.held?.node === 'Approve');
+    expect(detail.step?.breakpoints).toEqual(['Ship']);
     await b.stepRun(runId);
     const [task] = await b.listUserTasks(runId);
     expect(task).toMatchObject({ node: 'Approve' });
@@ -151,9 +154,15 @@ describe('worker/EngineHost', () => {
     await b.completeUserTask(runId, task!.instance);
     expect((await b.getRun(runId))!.step?.held?.node).toBe('Total');
     await b.continueRun(runId);
+    // then it stops at the breakpoint before Ship; continuing again reaches the job
+    const stopped = await until(b, runId, (d) => d.step?.held !== undefined);
+    expect(stopped.step).toMatchObject({ stepMode: false, held: { node: 'Ship' } });
+    expect(stopped.summary.variables).toMatchObject({ total: 3 });
+    await b.continueRun(runId);
     const done = await until(b, runId, (d) => d.jobs.some((j) => j.node === 'Ship'));
     expect(done.summary.variables).toMatchObject({ total: 3 });
-    expect(done.step).toBeUndefined();
+    expect(done.step).toMatchObject({ stepMode: false, breakpoints: ['Ship'] });
+    expect(done.step?.held).toBeUndefined();
     expect(await b.verifyRun(runId)).toMatchObject({ ok: true, count: done.run.count });
   });
 });

@@ -184,10 +184,14 @@ export class EngineHost implements EngineHostApi {
     const live = held ? undefined : execution?.state;
     const state = live ?? engine.replay(model, await this.#deps.store.records(runId));
     const detail = runDetail(this.#info(meta, await this.#deps.locks.held()), model, state);
-    const breakpoints = execution?.breakpoints ?? [];
-    if (meta.status !== 'running' || (!execution?.stepMode && !held && breakpoints.length === 0)) return detail;
+    if (!execution) {
+      const elsewhere = await this.#stepInfoElsewhere(meta, model);
+      return elsewhere ? { ...detail, step: elsewhere } : detail;
+    }
+    const breakpoints = execution.breakpoints;
+    if (meta.status !== 'running' || (!execution.stepMode && !held && breakpoints.length === 0)) return detail;
     const name = held ? nodeName(model, held.node) : undefined;
-    const step: StepInfo = { stepMode: execution?.stepMode ?? false, breakpoints };
+    const step: StepInfo = { stepMode: execution.stepMode, breakpoints };
     if (held) step.held = { node: held.node, instance: held.instance, ...(name ? { name } : {}) };
     return { ...detail, step };
   }
@@ -256,23 +260,39 @@ export class EngineHost implements EngineHostApi {
   }
 
   stepRun(runId: string): Promise<void> {
-    return this.#stepping(runId, (execution) => execution.step());
+    return this.#stepping(runId, 'step');
   }
 
   continueRun(runId: string): Promise<void> {
-    return this.#stepping(runId, (execution) => execution.continue());
+    return this.#stepping(runId, 'continue');
   }
 
   setBreakpoints(runId: string, nodes: string[]): Promise<void> {
-    return this.#stepping(runId, (execution) => execution.setBreakpoints(nodes));
+    return this.#stepping(runId, 'breakpoints', nodes);
   }
 
-  /** Step controls act on a run executing here (the tab that started or recovered it). */
-  async #stepping(runId: string, act: (execution: RunExecution) => Promise<void>): Promise<void> {
+  /** Step controls act on the run where it executes: here, or in the tab that does (over the bus). */
+  async #stepping(runId: string, action: 'step' | 'continue' | 'breakpoints', nodes: string[] = []): Promise<void> {
     const execution = this.#executions.get(runId);
-    if (!execution) throw new Error(`run ${runId} is not executing in this tab: step it from the tab that runs it`);
-    await act(execution);
-    this.#changedRun(runId);
+    if (execution) {
+      await stepAction(execution, action, nodes);
+      this.#changedRun(runId);
+      return;
+    }
+    const answer = await this.#deps.bus.request({ type: 'step.requested', requestId: crypto.randomUUID(), runId, action, nodes });
+    if (answer === null) throw new Error(`no tab is executing run ${runId} right now (has it ended?)`);
+    if (answer !== undefined) throw new Error(answer);
+  }
+
+  /** Where a run another tab executes is paused: read from the hold that tab keeps. */
+  async #stepInfoElsewhere(meta: RunMeta, model: ProcessModel): Promise<StepInfo | undefined> {
+    const hold = meta.status === 'running' ? await this.#deps.holds?.get(meta.runId) : undefined;
+    if (!hold) return undefined;
+    const next = hold.records.find((record) => record.seq >= meta.count);
+    const step: StepInfo = { stepMode: hold.stepMode, breakpoints: hold.breakpoints ?? [] };
+    const name = next ? nodeName(model, next.node) : undefined;
+    if (next) step.held = { node: next.node, instance: next.instance, ...(name ? { name } : {}) };
+    return step;
   }
 
   async resumeRun(runId: string): Promise<void> {
@@ -453,6 +473,17 @@ export class EngineHost implements EngineHostApi {
         this.#deps.bus.post({ type: 'request.answered', requestId: message.requestId, ...(error ? { error } : {}) });
         return;
       }
+      case 'step.requested': {
+        const execution = this.#executions.get(message.runId);
+        if (!execution) return;
+        const error = await stepAction(execution, message.action, message.nodes ?? []).then(
+          () => undefined,
+          (e: unknown) => (e instanceof Error ? e.message : String(e))
+        );
+        this.#changedRun(message.runId);
+        this.#deps.bus.post({ type: 'request.answered', requestId: message.requestId, ...(error ? { error } : {}) });
+        return;
+      }
       case 'resume.requested': {
         const execution = this.#executions.get(message.runId);
         if (!execution) return;
@@ -553,4 +584,10 @@ function nodeName(model: ProcessModel, node: string): string | undefined {
     if (found) return found.name;
   }
   return undefined;
+}
+
+function stepAction(execution: RunExecution, action: 'step' | 'continue' | 'breakpoints', nodes: string[]): Promise<void> {
+  if (action === 'step') return execution.step();
+  if (action === 'continue') return execution.continue();
+  return execution.setBreakpoints(nodes);
 }

@@ -14,6 +14,8 @@ export type TabMessage =
   /** Please apply `event` to `runId` (or, with no runId, to every run you execute). */
   | { type: 'event.requested'; requestId: string; runId?: string; event: EngineEvent }
   | { type: 'resume.requested'; requestId: string; runId: string }
+  /** Step controls for a run in step mode (or with breakpoints) that another tab executes. */
+  | { type: 'step.requested'; requestId: string; runId: string; action: 'step' | 'continue' | 'breakpoints'; nodes?: string[] }
   /** The executing tab's answer to a request. */
   | { type: 'request.answered'; requestId: string; error?: string };
 
