@@ -182,7 +182,9 @@ export class EngineHost implements EngineHostApi {
     const held = execution?.held;
     // A held step's state is ahead of the chain: show what is committed.
     const live = held ? undefined : execution?.state;
-    const state = live ?? engine.replay(model, await this.#deps.store.records(runId));
+    // The executor adopts a step's state only after its commit resolves: a meta row read in between is
+    // ahead of the live state, and status "completed" must never come with an older state's variables.
+    const state = live && live.seq === meta.count ? live : engine.replay(model, await this.#deps.store.records(runId));
     const detail = runDetail(this.#info(meta, await this.#deps.locks.held()), model, state);
     if (!execution) {
       const elsewhere = await this.#stepInfoElsewhere(meta, model);
