@@ -110,7 +110,7 @@ const eventDiagram = skeleton(
     ['E5', 'Call', 'End']
   ],
   // The called process (no diagram of its own: the engine needs only its semantics).
-  `<bpmn:process id="Child" isExecutable="true"><bpmn:startEvent id="ChildStart" /><bpmn:task id="ChildWork" /><bpmn:endEvent id="ChildEnd" /><bpmn:sequenceFlow id="C1" sourceRef="ChildStart" targetRef="ChildWork" /><bpmn:sequenceFlow id="C2" sourceRef="ChildWork" targetRef="ChildEnd" /></bpmn:process>`
+  `<bpmn:process id="Child" isExecutable="true"><bpmn:startEvent id="ChildStart" name="Child start"><bpmn:outgoing>C1</bpmn:outgoing></bpmn:startEvent><bpmn:task id="ChildWork" name="Child work"><bpmn:incoming>C1</bpmn:incoming><bpmn:outgoing>C2</bpmn:outgoing></bpmn:task><bpmn:endEvent id="ChildEnd" name="Child end"><bpmn:incoming>C2</bpmn:incoming></bpmn:endEvent><bpmn:sequenceFlow id="C1" sourceRef="ChildStart" targetRef="ChildWork" /><bpmn:sequenceFlow id="C2" sourceRef="ChildWork" targetRef="ChildEnd" /></bpmn:process>`
 );
 
 function tessera(...args: string[]) {
@@ -214,10 +214,15 @@ describe('tests/properties: every field group of the properties panel, through t
     const run = page.getByRole('button', { name: '▶ Run' });
     await expect.poll(() => run.getAttribute('title'), { timeout: 15_000 }).toBe('Start a run of this diagram');
     expect(await run.isEnabled()).toBe(true);
+    // and the red markers the skeleton had on the canvas are gone (lint hints may stay, amber)
+    const marked = () => page.locator('.djs-element.tessera-problem').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-element-id')));
+    await expect.poll(marked).toEqual([]);
   }
 
   it('tasks: names, documentation, command (argv, cwd, timeout, retries), scripts, form, assignment, timer, multi-instance, I/O, conditions — exported, compiled and run', async () => {
     await openSkeleton(taskDiagram, 'panel-tasks.bpmn');
+    // the skeleton cannot run yet: its problems are marked red on the canvas
+    await expect.poll(() => page.locator('.djs-element.tessera-problem').count()).toBeGreaterThan(0);
 
     // names and documentation
     await pick('Build');

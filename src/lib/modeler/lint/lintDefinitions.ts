@@ -18,10 +18,12 @@ interface Report {
   category: 'error' | 'warn' | 'info' | 'rule-error';
 }
 
-const linter = new Linter(bpmnlintConfig);
-
+/** bpmnlint's findings on the definitions: errors and warnings, by element id. */
 export async function lintDefinitions(definitions: unknown): Promise<LintIssue[]> {
-  const results = (await linter.lint(definitions)) as Record<string, Report[]>;
+  // A new Linter each time: it caches rule instances, and some rules keep state between lint
+  // runs (no-duplicate-sequence-flows remembers every flow it saw, so from the second run on it
+  // called every sequence flow a duplicate).
+  const results = (await new Linter(bpmnlintConfig).lint(definitions)) as Record<string, Report[]>;
   return Object.values(results)
     .flat()
     .filter((report) => report.category === 'error' || report.category === 'warn')
