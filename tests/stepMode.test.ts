@@ -170,6 +170,7 @@ describe('tests/stepMode: a debugger for processes, from the editor, in Chromium
     await expect.poll(async () => (await getRun(page, runId))?.step?.held?.node, { timeout: 15_000 }).toBe('Prepare');
     await page.goto(`${relay.url}/runs/${runId}`);
     await page.getByTestId('step-held').filter({ hasText: 'Prepare' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('step-controls').screenshot({ path: `${shots}/run-page-step-controls.png` });
     for (const next of ['Check', 'Small']) {
       await page.getByRole('button', { name: 'Step', exact: true }).click();
       await page.getByTestId('step-held').filter({ hasText: next }).waitFor({ timeout: 10_000 });
