@@ -39,7 +39,7 @@ describe('MinimapAfterPaint', () => {
   let frames: (() => void)[];
   let idles: (() => void)[];
   const flush = () => {
-    for (const queue of [frames, idles]) queue.splice(0).forEach((callback) => callback());
+    for (const queue of [frames, frames, idles]) queue.splice(0).forEach((callback) => callback());
   };
   beforeEach(() => {
     frames = [];
@@ -58,6 +58,7 @@ describe('MinimapAfterPaint', () => {
     bus.fire('import.render.start');
     bus.fire('import.done');
     expect(minimap.isOpen()).toBe(false);
+    frames.splice(0).forEach((callback) => callback());
     frames.splice(0).forEach((callback) => callback());
     expect(minimap.isOpen()).toBe(false);
     flush();

@@ -52,11 +52,14 @@ export default class MinimapAfterPaint {
 
   #reopenAfterPaint(): void {
     if (!this.#reopen) return;
-    // The next frame paints the diagram; the minimap is built in the idle time after it.
-    let idle: number | undefined;
-    const frame = requestAnimationFrame(() => {
-      idle = requestIdleCallback(() => this.#open(), { timeout: IDLE_TIMEOUT_MS });
+    // The next frame paints the diagram; the minimap is built in idle time once that frame is on
+    // screen (the callback of the frame after it), not in the gap before it is presented.
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => {
+        idle = requestIdleCallback(() => this.#open(), { timeout: IDLE_TIMEOUT_MS });
+      });
     });
+    let idle: number | undefined;
     this.#scheduled = () => {
       cancelAnimationFrame(frame);
       if (idle !== undefined) cancelIdleCallback(idle);
