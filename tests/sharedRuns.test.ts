@@ -85,6 +85,8 @@ describe('tests/sharedRuns: a run shared from A, watched and acted on from B (tw
     const finalA = await records(pageA, runId);
     const intent = finalA.find((r: TokenRecord) => r.kind === 'intent' && r.node === 'Review');
     expect(intent?.data).toMatchObject({ type: 'userTask.completed', variables: { approved: true, note: 'looks good' } });
+    // the record names who acted: the sub of B's invite token, not the executing browser
+    expect(intent?.owner).toBe('collaborator');
     // … and B shows the same chain, the run completed and its request done — records reach B live
     await expect.poll(() => replicaHashes(pageB), { timeout: 10_000 }).toEqual(finalA.map((r) => r.hash));
     const arrivals = await pageB.evaluate(() => window.tesseraSharedRun!.arrivals);

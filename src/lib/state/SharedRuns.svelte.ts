@@ -144,8 +144,8 @@ export class SharedRuns {
         return { runId, processId: run.processId, xmlSha256: run.xmlSha256, xml: xml ?? '' };
       },
       subscribeRecords: (fromSeq, listener) => client.subscribeRecords(runId, fromSeq, (records) => listener(records)),
-      completeUserTask: (instance, variables) => client.api.completeUserTask(runId, instance, variables),
-      resolveIncident: (incident) => client.api.resolveIncident(runId, incident)
+      completeUserTask: (instance, variables, by) => client.api.completeUserTask(runId, instance, variables, by),
+      resolveIncident: (incident, by) => client.api.resolveIncident(runId, incident, by)
     };
     const publisher = new RunPublisher(connection.doc, port, { user: user.id });
     this.#active.set(runId, { connection, publisher });

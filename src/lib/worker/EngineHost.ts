@@ -53,6 +53,12 @@ export interface EngineHostDeps {
 /** Who intents come from in a local, unauthenticated browser. */
 const OWNER = 'local';
 
+/** The record owner for an action: the named collaborator (bounded, it goes into the chain), else this browser. */
+function ownerOf(owner: string | undefined): string {
+  const name = owner?.trim().slice(0, 200);
+  return name ? name : OWNER;
+}
+
 export class EngineHost implements EngineHostApi {
   readonly #deps: EngineHostDeps;
   readonly #executions = new Map<string, RunExecution>();
@@ -230,8 +236,8 @@ export class EngineHost implements EngineHostApi {
     return details.flatMap((detail) => detail?.userTasks ?? []);
   }
 
-  completeUserTask(runId: string, instance: string, variables?: Record<string, unknown>): Promise<void> {
-    return this.#deliver(runId, { type: 'userTask.completed', instance, owner: OWNER, ...(variables ? { variables } : {}) });
+  completeUserTask(runId: string, instance: string, variables?: Record<string, unknown>, owner?: string): Promise<void> {
+    return this.#deliver(runId, { type: 'userTask.completed', instance, owner: ownerOf(owner), ...(variables ? { variables } : {}) });
   }
 
   correlateMessage(input: { name: string; runId?: string; correlationKey?: string; variables?: Record<string, unknown> }): Promise<void> {
@@ -253,8 +259,8 @@ export class EngineHost implements EngineHostApi {
     return this.#deliver(runId, { type: 'run.cancelled', owner: OWNER });
   }
 
-  resolveIncident(runId: string, incident: string): Promise<void> {
-    return this.#deliver(runId, { type: 'incident.resolved', incident, owner: OWNER });
+  resolveIncident(runId: string, incident: string, owner?: string): Promise<void> {
+    return this.#deliver(runId, { type: 'incident.resolved', incident, owner: ownerOf(owner) });
   }
 
   setVariables(runId: string, variables: Record<string, unknown>, scope?: string): Promise<void> {

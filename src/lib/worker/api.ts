@@ -134,12 +134,13 @@ export interface EngineHostApi {
   /** Live output of the run's jobs from the relay's runners (first what open jobs printed so far). */
   subscribeJobOutput(runId: string, listener: JobOutputListener): Promise<Unsubscribe>;
   listUserTasks(runId?: string): Promise<OpenUserTask[]>;
-  completeUserTask(runId: string, instance: string, variables?: Record<string, unknown>): Promise<void>;
+  /** `owner` names who acted when it is not this browser's user (a collaborator's intent, by their token `sub`). */
+  completeUserTask(runId: string, instance: string, variables?: Record<string, unknown>, owner?: string): Promise<void>;
   /** To one run, or (no runId) to every running run. */
   correlateMessage(input: { name: string; runId?: string; correlationKey?: string; variables?: Record<string, unknown> }): Promise<void>;
   broadcastSignal(name: string, variables?: Record<string, unknown>): Promise<void>;
   cancelRun(runId: string): Promise<void>;
-  resolveIncident(runId: string, incident: string): Promise<void>;
+  resolveIncident(runId: string, incident: string, owner?: string): Promise<void>;
   /** Edits a running run's variables (root scope unless `scope`): a `variables` record, e.g. before retrying an incident. */
   setVariables(runId: string, variables: Record<string, unknown>, scope?: string): Promise<void>;
   /** Step mode: lets the element the run is paused before proceed; it pauses before the next one. */

@@ -110,8 +110,8 @@ describe('sync/runs/RunPublisher', () => {
     await vi.waitFor(() => expect(readOutcomes(viewer).size).toBe(3));
     // then the engine saw each once, in order, and the outcomes reached the collaborator
     expect(tab.port.completeUserTask).toHaveBeenCalledTimes(2);
-    expect(tab.port.completeUserTask).toHaveBeenNthCalledWith(1, 'task1', { ok: true });
-    expect(tab.port.resolveIncident).toHaveBeenCalledWith('inc1');
+    expect(tab.port.completeUserTask).toHaveBeenNthCalledWith(1, 'task1', { ok: true }, 'bob');
+    expect(tab.port.resolveIncident).toHaveBeenCalledWith('inc1', 'bob');
     expect(readOutcomes(viewer).get('a')?.ok).toBe(true);
     expect(readOutcomes(viewer).get('b')).toMatchObject({ ok: false, error: 'no open user task old-task' });
     // and a new executor (restarted tab) does not apply them again

@@ -25,8 +25,9 @@ export interface ExecutorPort {
   info(): Promise<RunInfoEntry>;
   /** Every committed record from `fromSeq`, in seq order, once each. */
   subscribeRecords(fromSeq: number, listener: (records: TokenRecord[]) => void): Promise<() => void>;
-  completeUserTask(instance: string, variables: Record<string, unknown>): Promise<void>;
-  resolveIncident(incident: string): Promise<void>;
+  /** `by` is the collaborator who asked (their token `sub`, checked by the relay): the record's owner. */
+  completeUserTask(instance: string, variables: Record<string, unknown>, by: string): Promise<void>;
+  resolveIncident(incident: string, by: string): Promise<void>;
 }
 
 export interface PublisherOptions {
@@ -146,8 +147,8 @@ export class RunPublisher {
     const now = this.#options.now ?? Date.now;
     let outcome: IntentOutcome;
     try {
-      if (intent.kind === 'task.complete') await this.#port.completeUserTask(intent.instance, intent.variables ?? {});
-      else await this.#port.resolveIncident(intent.instance);
+      if (intent.kind === 'task.complete') await this.#port.completeUserTask(intent.instance, intent.variables ?? {}, intent.by);
+      else await this.#port.resolveIncident(intent.instance, intent.by);
       outcome = { ok: true, at: now() };
     } catch (error) {
       // A stale intent (the task was completed already, the incident resolved): refused, once.
