@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from './helpers/cleanup.js';
-import { launchBrowser, viewports, type LaunchedBrowser } from './helpers/launchBrowser.js';
-import { repoRoot, startRelay, type RunningRelay } from './helpers/startRelay.js';
+import { openAppSession } from './helpers/appSession.js';
+import { viewports, type LaunchedBrowser } from './helpers/launchBrowser.js';
+import { repoRoot, type RunningRelay } from './helpers/startRelay.js';
 
 const shots = `${repoRoot}tmp/screenshots`;
 
@@ -14,12 +14,7 @@ describe('tests/app: the app served by the relay', () => {
   let page: Page;
 
   beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    relay = await startRelay();
-    cleanup.add(() => relay.stop());
-    browser = await launchBrowser(viewports.laptop);
-    cleanup.add(() => browser.close());
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    ({ relay, browser, page } = await openAppSession(cleanup, { shots }));
   });
 
   afterAll(() => cleanup.run());

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from './helpers/cleanup.js';
+import { openAppSession } from './helpers/appSession.js';
 import { contiguous, fixture, openRuns, records, shape, startRun, verify, waitForRun } from './helpers/enginePage.js';
-import { launchBrowser, type LaunchedBrowser } from './helpers/launchBrowser.js';
-import { repoRoot, startRelay, type RunningRelay } from './helpers/startRelay.js';
+import { type LaunchedBrowser } from './helpers/launchBrowser.js';
+import { repoRoot, type RunningRelay } from './helpers/startRelay.js';
 
 const shots = `${repoRoot}tmp/screenshots`;
 const timerXml = fixture('browser-timer.bpmn');
@@ -19,13 +19,7 @@ describe('tests/browserHost: the engine worker on IndexedDB in Chromium', () => 
   let page: Page;
 
   beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    relay = await startRelay();
-    cleanup.add(() => relay.stop());
-    browser = await launchBrowser();
-    cleanup.add(() => browser.close());
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('pageerror', (error) => console.error('pageerror', error));
+    ({ relay, browser, page } = await openAppSession(cleanup, { shots }));
   });
   afterAll(() => cleanup.run());
 

@@ -1,11 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from './helpers/cleanup.js';
+import { openAppSession } from './helpers/appSession.js';
 import { fixture, openRuns, records, waitForRun } from './helpers/enginePage.js';
-import { launchBrowser, type LaunchedBrowser } from './helpers/launchBrowser.js';
 import { waitForEditor } from './helpers/modelerPage.js';
-import { repoRoot, startRelay, type RunningRelay } from './helpers/startRelay.js';
+import { repoRoot, type RunningRelay } from './helpers/startRelay.js';
 
 const shots = `${repoRoot}tmp`;
 const xml = fixture('monitor-live.bpmn');
@@ -18,17 +17,10 @@ function badge(page: Page, node: string, kind: string) {
 describe('tests/liveView: live token view, inbox, timeline, verify, dashboard in Chromium', () => {
   const cleanup = new Cleanup();
   let relay: RunningRelay;
-  let browser: LaunchedBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    relay = await startRelay();
-    cleanup.add(() => relay.stop());
-    browser = await launchBrowser();
-    cleanup.add(() => browser.close());
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('pageerror', (error) => console.error('pageerror', error));
+    ({ relay, page } = await openAppSession(cleanup, { shots }));
   });
   afterAll(() => cleanup.run());
 

@@ -1,12 +1,13 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BpmnModdle } from 'bpmn-moddle';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from './helpers/cleanup.js';
-import { launchBrowser, viewports, type LaunchedBrowser } from './helpers/launchBrowser.js';
+import { openAppSession } from './helpers/appSession.js';
+import { viewports } from './helpers/launchBrowser.js';
 import { centre, connect, connections, dropFromPalette, idsOf, select, shapeTypes, waitForEditor, waitSaved } from './helpers/modelerPage.js';
-import { repoRoot, startRelay, type RunningRelay } from './helpers/startRelay.js';
+import { repoRoot, type RunningRelay } from './helpers/startRelay.js';
 
 const shots = `${repoRoot}tmp/modeler`;
 const miwg = join(repoRoot, '../shared/conformance/miwg');
@@ -14,16 +15,10 @@ const miwg = join(repoRoot, '../shared/conformance/miwg');
 describe('tests/modeler: the diagram editor in Chromium', () => {
   const cleanup = new Cleanup();
   let relay: RunningRelay;
-  let browser: LaunchedBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    relay = await startRelay();
-    cleanup.add(() => relay.stop());
-    browser = await launchBrowser(viewports.laptop);
-    cleanup.add(() => browser.close());
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    ({ relay, page } = await openAppSession(cleanup, { shots }));
   });
 
   afterAll(() => cleanup.run());

@@ -4,13 +4,12 @@
  * its page; the dashboard's retention setting deletes finished runs older than N days (and only
  * those), is remembered, and applies again when the dashboard opens.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from './helpers/cleanup.js';
+import { openAppSession } from './helpers/appSession.js';
 import { fixture, getRun, openRuns, records, startRun, waitForRun } from './helpers/enginePage.js';
-import { launchBrowser, type LaunchedBrowser } from './helpers/launchBrowser.js';
-import { repoRoot, startRelay, type RunningRelay } from './helpers/startRelay.js';
+import { repoRoot, type RunningRelay } from './helpers/startRelay.js';
 
 const shots = `${repoRoot}tmp/step-mode`;
 const xml = fixture('step-mode.bpmn');
@@ -42,17 +41,10 @@ function age(page: Page, runId: string, days: number): Promise<void> {
 describe('tests/runHousekeeping: stale-version banner, delete a run, retention, in Chromium', () => {
   const cleanup = new Cleanup();
   let relay: RunningRelay;
-  let browser: LaunchedBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    relay = await startRelay();
-    cleanup.add(() => relay.stop());
-    browser = await launchBrowser();
-    cleanup.add(() => browser.close());
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('pageerror', (error) => console.error('pageerror', error));
+    ({ relay, page } = await openAppSession(cleanup, { shots }));
   });
   afterAll(() => cleanup.run());
 

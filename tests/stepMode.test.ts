@@ -5,14 +5,13 @@
  * the diagram and its undo history as they were. A step-mode run survives a reload paused where
  * it was.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cleanup } from './helpers/cleanup.js';
+import { openAppSession } from './helpers/appSession.js';
 import { fixture, getRun, openRuns, records, startRun, verify, waitForRun } from './helpers/enginePage.js';
-import { launchBrowser, type LaunchedBrowser } from './helpers/launchBrowser.js';
 import { waitForEditor } from './helpers/modelerPage.js';
-import { repoRoot, startRelay, type RunningRelay } from './helpers/startRelay.js';
+import { repoRoot, type RunningRelay } from './helpers/startRelay.js';
 
 const shots = `${repoRoot}tmp/step-mode`;
 const xml = fixture('step-mode.bpmn');
@@ -20,18 +19,11 @@ const xml = fixture('step-mode.bpmn');
 describe('tests/stepMode: a debugger for processes, from the editor, in Chromium', () => {
   const cleanup = new Cleanup();
   let relay: RunningRelay;
-  let browser: LaunchedBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    relay = await startRelay();
-    cleanup.add(() => relay.stop());
-    browser = await launchBrowser();
-    cleanup.add(() => browser.close());
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    ({ relay, page } = await openAppSession(cleanup, { shots }));
     await page.setViewportSize({ width: 1280, height: 800 });
-    page.on('pageerror', (error) => console.error('pageerror', error));
   });
   afterAll(() => cleanup.run());
 
