@@ -16,9 +16,8 @@
  *
  * Prints figures; the last line is one JSON object. No timed asserts.
  */
+import { openAppSession } from '../tests/helpers/appSession.js';
 import { Cleanup } from '../tests/helpers/cleanup.js';
-import { launchBrowser } from '../tests/helpers/launchBrowser.js';
-import { startRelay } from '../tests/helpers/startRelay.js';
 import { loopsXml } from './loopsXml.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
@@ -95,12 +94,7 @@ const generate = `async ({ runs, perRun }) => {
 
 const cleanup = new Cleanup();
 try {
-  const relay = await startRelay();
-  cleanup.add(() => relay.stop());
-  const browser = await launchBrowser();
-  cleanup.add(() => browser.close());
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.on('pageerror', (error) => console.error('page error:', error.message));
+  const { relay, browser, page } = await openAppSession(cleanup);
 
   // The dashboard page opens the database at the latest version (analytics tables included).
   await page.goto(`${relay.url}/dashboard`);

@@ -4,9 +4,8 @@
  * second, beside the raw limit: dexie bulkAdd of the very same rows in the same transaction
  * sizes, with no engine. Prints figures; the last line is one JSON object. No timed asserts.
  */
+import { openAppSession } from '../tests/helpers/appSession.js';
 import { Cleanup } from '../tests/helpers/cleanup.js';
-import { launchBrowser } from '../tests/helpers/launchBrowser.js';
-import { startRelay } from '../tests/helpers/startRelay.js';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2000);
 const WARMUP = 300;
@@ -27,12 +26,7 @@ function linearXml(tasks = 10): string {
 
 const cleanup = new Cleanup();
 try {
-  const relay = await startRelay();
-  cleanup.add(() => relay.stop());
-  const browser = await launchBrowser();
-  cleanup.add(() => browser.close());
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.on('pageerror', (error) => console.error('page error:', error.message));
+  const { relay, page } = await openAppSession(cleanup);
   // A run page of no run: it starts the engine worker and subscribes to nothing busy.
   await page.goto(`${relay.url}/runs/bench`);
   await page.waitForFunction(() => window.tesseraEngine !== undefined);

@@ -13,9 +13,9 @@
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import type { CDPSession, Page } from 'playwright-core';
+import { openAppSession } from '../tests/helpers/appSession.js';
 import { Cleanup } from '../tests/helpers/cleanup.js';
-import { launchBrowser } from '../tests/helpers/launchBrowser.js';
-import { repoRoot, startRelay } from '../tests/helpers/startRelay.js';
+import { repoRoot } from '../tests/helpers/startRelay.js';
 import { generateDiagram } from './modeler/generateDiagram.js';
 
 const SIZES = [100, 1000, 5000] as const;
@@ -45,14 +45,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const cleanup = new Cleanup();
 try {
-  const relay = await startRelay();
-  cleanup.add(() => relay.stop());
-  const browser = await launchBrowser();
-  cleanup.add(() => browser.close());
-
   // Tessera: the real editor page of a new diagram.
-  const tessera = browser.context.pages()[0] ?? (await browser.context.newPage());
-  tessera.on('pageerror', (error) => console.error('page error:', error.message));
+  const { relay, browser, page: tessera } = await openAppSession(cleanup);
   await tessera.goto(relay.url);
   await tessera.getByRole('button', { name: 'New diagram' }).click();
   await tessera.waitForFunction(() => (window as { tesseraModeler?: unknown }).tesseraModeler !== undefined);
