@@ -109,8 +109,6 @@ export class Executor<S extends RunStateLike> {
   #idleWaiters: (Required<IdleOptions> & { resolve: () => void })[] = [];
   #stepMode: boolean;
   #breakpoints = new Set<string>();
-  /** Whether the holds store may have an entry for this run (written by this executor, or found on recovery). */
-  #holdStored = false;
   /** Element instances the committed chain has entered (kept only while the run can pause). */
   #instances: Set<string> | undefined;
   #held: Held<S> | undefined;
@@ -206,7 +204,6 @@ export class Executor<S extends RunStateLike> {
       const verdict = verifyChain(records, meta);
       if (!verdict.ok) throw new TamperedChainError(`run ${runId}: chain invalid at seq ${verdict.seq}: ${verdict.reason}`);
       const hold = meta.status === 'running' ? await this.#opts.holds?.get(runId) : undefined;
-      this.#holdStored = hold !== undefined;
       // Held records the store already has were committed before a crash: only the rest is held.
       const tail = (hold?.records ?? []).filter((record) => record.seq >= meta.count);
       this.#stepMode = hold?.stepMode ?? false;
@@ -411,19 +408,13 @@ export class Executor<S extends RunStateLike> {
 
   /** Writes the pause settings with these uncommitted records. */
   async #putHold(runId: string, records: TokenRecord[]): Promise<void> {
-    this.#holdStored = true;
     await this.#opts.holds?.put(runId, { stepMode: this.#stepMode, breakpoints: [...this.#breakpoints], records });
   }
 
   /** With nothing held: keeps the pause settings of a running run that can pause, else drops them. */
   async #keepHold(runId: string, status: RunStatus): Promise<void> {
     if (status === 'running' && this.#canPause()) await this.#putHold(runId, []);
-    else if (this.#holdStored) {
-      // Only a run that ever stored a hold deletes one: a free run must not pay an extra
-      // (durable) transaction at its start and its end — that cut bench:browser to a quarter.
-      await this.#opts.holds?.delete(runId);
-      this.#holdStored = false;
-    }
+    else await this.#opts.holds?.delete(runId);
   }
 
   /** Holds the rest of a step: the committed prefix is announced, the run waits for `step`. */
